@@ -1,0 +1,316 @@
+//! The closed-form solution of MODEL.md §4–§5, written once for every engine.
+//!
+//! [`Constants::new`] rounds the exact reduction into a [`Real`] type once;
+//! [`Constants::eval`] evaluates every observable at a time `t`. Every formula used here
+//! is a sum of non-negative terms or a product/quotient of accurately computed factors,
+//! except where a difference is the genuine value (the slope crossing zero, a norm
+//! crossing zero in one dimension). The derivation of each form and its rounding-error
+//! budget is in `docs/derivation.md`; the short version:
+//!
+//! * `E = e^{−ωt}`, `τ = (1 − E)/ω` (`τ = t` when `ω = 0`), with `1 − E` from `expm1`
+//!   when `ωt < ln 2`;
+//! * `z = (E + Nτ)/(E + Qτ)` with `N = C + (B+ω)/2 ≥ 0`, `Q = A + (ω−B)/2 ≥ 0`;
+//! * `z − 1 = −(A−B−C) τ/(E + Qτ)`, where `A − B − C = 2 a k e₀` is exact;
+//! * `e = e₀ E (A z + W)/(Q (E + Nτ))`, `W = (ω−B)/2` (or `e₀/(E + Nτ)` when `Q = 0`);
+//! * `|ũ|², |w̃|²` in an orthonormal frame of `span{s₀, δ₀}` (no `M` cancellation);
+//! * the slope as `θ* + e` or as `slope₀ + k (z−1)(S + D/z)/4`, whichever has the smaller
+//!   rounding-error bound at that time.
+//!
+//! For `f64`, `E` is carried as `m·2^j` once `ωt > 600`, so the residual keeps its
+//! relative accuracy down to the bottom of the subnormal range.
+
+use crate::real::Real;
+use crate::reduction::ExactReduction;
+use num_traits::{Signed, Zero};
+
+/// Which frame of `span{s₀, δ₀}` the norms are computed in (the larger of `s₀`, `δ₀`
+/// is the first axis; see `docs/derivation.md`).
+#[derive(Debug, Clone)]
+struct Frame<R> {
+    /// `|first axis vector|` (`√S` or `√D`).
+    len: R,
+    /// Component of the other vector along the first axis (`M/√S` or `M/√D`).
+    along: R,
+    /// Its component across, squared (`4·gram/S` or `4·gram/D`).
+    across2: R,
+    /// `true` for the `δ₀` frame (roles of `z` and `1/z` exchanged).
+    delta: bool,
+}
+
+/// The closed form's constants, rounded once into `R`.
+#[derive(Debug, Clone)]
+pub struct Constants<R> {
+    origin: bool,
+    s_zero: bool,
+    d_zero: bool,
+    n_zero: bool,
+    q_zero: bool,
+    omega_zero: bool,
+    k: R,
+    a: R,
+    theta: R,
+    lstar: R,
+    e0: R,
+    slope0: R,
+    sqrt_eta_u: R,
+    sqrt_eta_w: R,
+    s: R,
+    d: R,
+    /// `A = a k² S / 2`.
+    a_coef: R,
+    /// `ω = √(B² + 4AC)`.
+    omega: R,
+    /// `W = (ω − B)/2 ≥ 0`.
+    w: R,
+    /// `N = C + (B + ω)/2 = A z₊ + C ≥ 0`.
+    n: R,
+    /// `Q = A + (ω − B)/2 = A (1 − z₋) ≥ 0`.
+    q: R,
+    /// `A − B − C = 2 a k e₀`.
+    two_ake0: R,
+    /// `k²/2`.
+    half_k2: R,
+    frame: Frame<R>,
+    zero: R,
+    one: R,
+    two: R,
+    four: R,
+    nan: R,
+}
+
+/// Every observable of MODEL.md §5 at one time point, in the order of the trajectory
+/// schema ([`crate::observables::Column`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observables<R> {
+    /// `z(t) = e^{−2Φ(t)}`.
+    pub z: R,
+    /// `γ u·w`.
+    pub slope: R,
+    /// `e = slope − θ*`.
+    pub residual: R,
+    /// `½ a e² + L*`.
+    pub loss: R,
+    /// `γ²(η_u|w|² + η_w|u|²)`.
+    pub ntk: R,
+    /// `cos∠(u, w)` (NaN when `u` or `w` is the zero vector).
+    pub alignment: R,
+    /// `|u|`.
+    pub norm_u: R,
+    /// `|w|`.
+    pub norm_w: R,
+}
+
+fn signed_sqrt<R: Real>(sign: i32, q: &crate::number::Q, ctx: &R::Ctx) -> R {
+    let r = R::sqrt_q(q, ctx);
+    if sign < 0 {
+        -r
+    } else {
+        r
+    }
+}
+
+impl<R: Real> Constants<R> {
+    /// Rounds the exact reduction into `R`. Each constant is within a few units of
+    /// `R`'s last place of its exact value (see `docs/derivation.md`, "Constants").
+    pub fn new(red: &ExactReduction, ctx: &R::Ctx) -> Self {
+        let zero = R::from_i32(0, ctx);
+        let two = R::from_i32(2, ctx);
+        let four = R::from_i32(4, ctx);
+        let ksign = red.k_sign();
+        let k = signed_sqrt::<R>(ksign, &red.k2, ctx);
+        let xt = signed_sqrt::<R>(crate::reduction::sign(&red.x), &red.xt2, ctx);
+        let p = R::from_q(&red.p, ctx);
+        let sd = R::from_q(&red.sd, ctx);
+        let s_zero = red.s_is_zero();
+        let d_zero = red.d_is_zero();
+        // S = P + 2X̃, D = P − 2X̃; the cancelling one is S·D divided by the other.
+        let (s, d) = if red.x.is_negative() {
+            let d = p.clone() - two.clone() * xt.clone();
+            let s = if s_zero { zero.clone() } else { sd.clone() / d.clone() };
+            (s, d)
+        } else {
+            let s = p.clone() + two.clone() * xt.clone();
+            let d = if d_zero || s.is_zero() { zero.clone() } else { sd.clone() / s.clone() };
+            (s, d)
+        };
+        let half_ak2 = R::from_q(&red.half_ak2, ctx);
+        let a_coef = half_ak2.clone() * s.clone();
+        let b_sign = red.b_sign();
+        let b = signed_sqrt::<R>(b_sign, &red.b2, ctx);
+        let omega = R::sqrt_q(&red.omega2, ctx);
+        let ac = R::from_q(&red.ac, ctx);
+        // V = (B+ω)/2, W = (ω−B)/2, V·W = A·C: compute the non-cancelling one directly.
+        let (v, w) = if b_sign > 0 {
+            let v = (b.clone() + omega.clone()) / two.clone();
+            let w = if red.ac.is_zero() { zero.clone() } else { ac / v.clone() };
+            (v, w)
+        } else if b_sign < 0 {
+            let w = (omega.clone() - b.clone()) / two.clone();
+            let v = if red.ac.is_zero() { zero.clone() } else { ac / w.clone() };
+            (v, w)
+        } else {
+            let h = omega.clone() / two.clone();
+            (h.clone(), h)
+        };
+        let c_coef = half_ak2 * d.clone();
+        let n = c_coef.clone() + v;
+        let q = a_coef.clone() + w.clone();
+        let n_zero = n.is_zero();
+        let q_zero = q.is_zero();
+        let two_ake0 = signed_sqrt::<R>(red.two_ake0_sign(), &red.two_ake0_sq, ctx);
+        // Frame of span{s₀, δ₀}: first axis along the larger of the two (S ≥ D iff x ≥ 0).
+        let delta_frame = red.x.is_negative();
+        let first = if delta_frame { d.clone() } else { s.clone() };
+        let len = first.sqrt();
+        let frame = if first.is_zero() {
+            Frame { len: zero.clone(), along: zero.clone(), across2: zero.clone(), delta: false }
+        } else {
+            let m = R::from_q(&red.m, ctx);
+            let gram4 = four.clone() * R::from_q(&red.gram, ctx);
+            Frame { along: m / len.clone(), across2: gram4 / first, len, delta: delta_frame }
+        };
+        Constants {
+            origin: red.is_origin(),
+            s_zero,
+            d_zero,
+            n_zero,
+            q_zero,
+            omega_zero: red.omega2.is_zero(),
+            k,
+            a: R::from_q(&red.a, ctx),
+            theta: R::from_q(&red.theta, ctx),
+            lstar: R::from_q(&red.lstar, ctx),
+            e0: R::from_q(&red.e0, ctx),
+            slope0: R::from_q(&red.slope0, ctx),
+            sqrt_eta_u: R::sqrt_q(&red.eta_u, ctx),
+            sqrt_eta_w: R::sqrt_q(&red.eta_w, ctx),
+            s,
+            d,
+            a_coef,
+            omega,
+            w,
+            n,
+            q,
+            two_ake0,
+            half_k2: R::from_q(&red.k2, ctx) / two.clone(),
+            frame,
+            zero,
+            one: R::from_i32(1, ctx),
+            two: R::from_i32(2, ctx),
+            four: R::from_i32(4, ctx),
+            nan: R::nan(ctx),
+        }
+    }
+
+    /// `ω`, the rate at which the residual decays (`e ~ e^{−ωt}`).
+    pub fn omega(&self) -> &R {
+        &self.omega
+    }
+
+    /// Evaluates every observable at time `t ≥ 0`.
+    ///
+    /// Precision (for `f64`): each returned value is within a small multiple of the unit
+    /// roundoff of its exact value, relative to itself — except where the exact value is
+    /// a genuine difference: the slope near a sign change (error relative to
+    /// `max(|θ*|, |slope₀|)`), a norm near a zero crossing (error relative to the larger
+    /// norm in normalized units), the alignment (absolute error). The rounding of `t`
+    /// itself and of `ω` contribute a relative `ωt·u` to the decaying quantities.
+    pub fn eval(&self, t: &R) -> Observables<R> {
+        let (zero, one, two) = (&self.zero, &self.one, &self.two);
+        if self.origin {
+            let residual = -self.theta.clone();
+            let loss = self.a.clone() * residual.clone() * residual.clone() / two.clone()
+                + self.lstar.clone();
+            return Observables {
+                z: one.clone(),
+                slope: zero.clone(),
+                residual,
+                loss,
+                ntk: zero.clone(),
+                alignment: self.nan.clone(),
+                norm_u: zero.clone(),
+                norm_w: zero.clone(),
+            };
+        }
+        // E = e^{−ωt} = em·2^sh, and τ = (1 − E)/ω.
+        let (em, sh, e_full, tau) = if self.omega_zero {
+            (one.clone(), 0, one.clone(), t.clone())
+        } else {
+            let x = self.omega.clone() * t.clone();
+            if x.to_f64() < std::f64::consts::LN_2 {
+                let m1 = (-x).exp_m1();
+                let e = one.clone() + m1.clone();
+                (e.clone(), 0, e, -m1 / self.omega.clone())
+            } else {
+                let (m, j) = R::exp_neg_split(&x);
+                let e = m.ldexp(j);
+                let tau = (one.clone() - e.clone()) / self.omega.clone();
+                (m, j, e, tau)
+            }
+        };
+        // num = E + Nτ and den = E + Qτ, each as (mantissa, binary shift): when N = 0
+        // (or Q = 0) the sum is E itself and keeps E's scaling.
+        let (num_m, num_sh) = if self.n_zero {
+            (em.clone(), sh)
+        } else {
+            (e_full.clone() + self.n.clone() * tau.clone(), 0)
+        };
+        let (den_m, den_sh) = if self.q_zero {
+            (em.clone(), sh)
+        } else {
+            (e_full + self.q.clone() * tau.clone(), 0)
+        };
+        let z = (num_m.clone() / den_m.clone()).ldexp(num_sh - den_sh);
+        let zinv = (den_m.clone() / num_m.clone()).ldexp(den_sh - num_sh);
+        // z − 1 = −(A − B − C)·τ/(E + Qτ).
+        let zm1 = (-(self.two_ake0.clone() * tau) / den_m).ldexp(-den_sh);
+        // e = e₀ E (A z + W)/(Q (E + Nτ)), or e₀/(E + Nτ) when Q = 0.
+        let residual = if self.q_zero {
+            (self.e0.clone() / num_m).ldexp(-num_sh)
+        } else {
+            let lam = self.a_coef.clone() * z.clone() + self.w.clone();
+            if self.n_zero {
+                self.e0.clone() * lam / self.q.clone()
+            } else {
+                (self.e0.clone() * em * lam / (self.q.clone() * num_m)).ldexp(sh)
+            }
+        };
+        // S z and D/z with exact zeros kept exact (0·∞ never arises).
+        let sz = if self.s_zero { zero.clone() } else { self.s.clone() * z.clone() };
+        let dz = if self.d_zero { zero.clone() } else { self.d.clone() * zinv.clone() };
+        // Slope: θ* + e, or slope₀ + k (z−1)(S + D/z)/4; keep the smaller error bound.
+        let change = self.k.clone() * zm1 * (self.s.clone() + dz.clone()) / self.four.clone();
+        let bound_residual = self.theta.abs() + residual.abs();
+        let bound_change = self.slope0.abs() + change.abs();
+        let slope = if bound_change < bound_residual {
+            self.slope0.clone() + change
+        } else {
+            self.theta.clone() + residual.clone()
+        };
+        let loss =
+            self.a.clone() * residual.clone() * residual.clone() / two.clone() + self.lstar.clone();
+        let ntk = self.half_k2.clone() * (sz + dz);
+        // 4|ũ|² and 4|w̃|² in the frame of span{s₀, δ₀} (roles of z and 1/z exchanged in
+        // the δ₀ frame): (ℓ z + a)(ℓ + a/z) + c²/z and (ℓ z − a)(ℓ − a/z) + c²/z.
+        let f = &self.frame;
+        let (zz, zi) = if f.delta { (zinv, z.clone()) } else { (z.clone(), zinv) };
+        let lz = f.len.clone() * zz;
+        let az = f.along.clone() * zi.clone();
+        let cross = f.across2.clone() * zi;
+        let pu4 = (lz.clone() + f.along.clone()) * (f.len.clone() + az.clone()) + cross.clone();
+        let pw4 = (lz - f.along.clone()) * (f.len.clone() - az) + cross;
+        let ru = pu4.sqrt();
+        let rw = pw4.sqrt();
+        let norm_u = ru.clone() * self.sqrt_eta_u.clone() / two.clone();
+        let norm_w = rw.clone() * self.sqrt_eta_w.clone() / two.clone();
+        // ζ = ũ·w̃/(|ũ||w̃|) = 4 (slope/k)/(√(4|ũ|²) √(4|w̃|²)), clamped to [−1, 1].
+        let mut alignment = self.four.clone() * (slope.clone() / self.k.clone()) / (ru * rw);
+        if alignment > *one {
+            alignment = one.clone();
+        } else if alignment < -one.clone() {
+            alignment = -one.clone();
+        }
+        Observables { z, slope, residual, loss, ntk, alignment, norm_u, norm_w }
+    }
+}
+
