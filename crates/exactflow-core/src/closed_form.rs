@@ -35,6 +35,10 @@ struct Frame<R> {
     across2: R,
     /// `true` for the `δ₀` frame (roles of `z` and `1/z` exchanged).
     delta: bool,
+    /// `M = 0` exactly.
+    along_zero: bool,
+    /// `gram = 0` exactly.
+    across_zero: bool,
 }
 
 /// The closed form's constants, rounded once into `R`.
@@ -70,6 +74,17 @@ pub struct Constants<R> {
     two_ake0: R,
     /// `k²/2`.
     half_k2: R,
+    /// `X̃ = ũ₀·w̃₀`.
+    xt: R,
+    /// `|ũ₀|²`.
+    pu: R,
+    /// `|w̃₀|²`.
+    pw: R,
+    /// `z₊ = N/Q`.
+    z_plus: R,
+    /// `Some(true)` when `w̃ → 0` (θ* = 0, rank-one init, M > 0), `Some(false)` when
+    /// `ũ → 0` (M < 0), `None` otherwise.
+    vanishing_layer: Option<bool>,
     frame: Frame<R>,
     zero: R,
     one: R,
@@ -126,11 +141,19 @@ impl<R: Real> Constants<R> {
         // S = P + 2X̃, D = P − 2X̃; the cancelling one is S·D divided by the other.
         let (s, d) = if red.x.is_negative() {
             let d = p.clone() - two.clone() * xt.clone();
-            let s = if s_zero { zero.clone() } else { sd.clone() / d.clone() };
+            let s = if s_zero {
+                zero.clone()
+            } else {
+                sd.clone() / d.clone()
+            };
             (s, d)
         } else {
             let s = p.clone() + two.clone() * xt.clone();
-            let d = if d_zero || s.is_zero() { zero.clone() } else { sd.clone() / s.clone() };
+            let d = if d_zero || s.is_zero() {
+                zero.clone()
+            } else {
+                sd.clone() / s.clone()
+            };
             (s, d)
         };
         let half_ak2 = R::from_q(&red.half_ak2, ctx);
@@ -142,11 +165,19 @@ impl<R: Real> Constants<R> {
         // V = (B+ω)/2, W = (ω−B)/2, V·W = A·C: compute the non-cancelling one directly.
         let (v, w) = if b_sign > 0 {
             let v = (b.clone() + omega.clone()) / two.clone();
-            let w = if red.ac.is_zero() { zero.clone() } else { ac / v.clone() };
+            let w = if red.ac.is_zero() {
+                zero.clone()
+            } else {
+                ac / v.clone()
+            };
             (v, w)
         } else if b_sign < 0 {
             let w = (omega.clone() - b.clone()) / two.clone();
-            let v = if red.ac.is_zero() { zero.clone() } else { ac / w.clone() };
+            let v = if red.ac.is_zero() {
+                zero.clone()
+            } else {
+                ac / w.clone()
+            };
             (v, w)
         } else {
             let h = omega.clone() / two.clone();
@@ -156,6 +187,11 @@ impl<R: Real> Constants<R> {
         let n = c_coef.clone() + v;
         let q = a_coef.clone() + w.clone();
         let n_zero = n.is_zero();
+        let z_plus = if q.is_zero() {
+            zero.clone()
+        } else {
+            n.clone() / q.clone()
+        };
         let q_zero = q.is_zero();
         let two_ake0 = signed_sqrt::<R>(red.two_ake0_sign(), &red.two_ake0_sq, ctx);
         // Frame of span{s₀, δ₀}: first axis along the larger of the two (S ≥ D iff x ≥ 0).
@@ -163,11 +199,25 @@ impl<R: Real> Constants<R> {
         let first = if delta_frame { d.clone() } else { s.clone() };
         let len = first.sqrt();
         let frame = if first.is_zero() {
-            Frame { len: zero.clone(), along: zero.clone(), across2: zero.clone(), delta: false }
+            Frame {
+                len: zero.clone(),
+                along: zero.clone(),
+                across2: zero.clone(),
+                delta: false,
+                along_zero: true,
+                across_zero: true,
+            }
         } else {
             let m = R::from_q(&red.m, ctx);
             let gram4 = four.clone() * R::from_q(&red.gram, ctx);
-            Frame { along: m / len.clone(), across2: gram4 / first, len, delta: delta_frame }
+            Frame {
+                along: m / len.clone(),
+                across2: gram4 / first,
+                len,
+                delta: delta_frame,
+                along_zero: red.m.is_zero(),
+                across_zero: red.gram.is_zero(),
+            }
         };
         Constants {
             origin: red.is_origin(),
@@ -193,6 +243,21 @@ impl<R: Real> Constants<R> {
             q,
             two_ake0,
             half_k2: R::from_q(&red.k2, ctx) / two.clone(),
+            xt,
+            pu: R::from_q(&red.pu, ctx),
+            pw: R::from_q(&red.pw, ctx),
+            z_plus,
+            vanishing_layer: if red.theta.is_zero()
+                && red.gram.is_zero()
+                && !red.m.is_zero()
+                && !s_zero
+                && !d_zero
+                && !q_zero
+            {
+                Some(red.m.is_positive())
+            } else {
+                None
+            },
             frame,
             zero,
             one: R::from_i32(1, ctx),
@@ -248,6 +313,7 @@ impl<R: Real> Constants<R> {
                 (m, j, e, tau)
             }
         };
+        let e_keep = (em.clone(), sh);
         // num = E + Nτ and den = E + Qτ, each as (mantissa, binary shift): when N = 0
         // (or Q = 0) the sum is E itself and keeps E's scaling.
         let (num_m, num_sh) = if self.n_zero {
@@ -260,29 +326,48 @@ impl<R: Real> Constants<R> {
         } else {
             (e_full + self.q.clone() * tau.clone(), 0)
         };
+        let den_keep = (den_m.clone(), den_sh);
         let z = (num_m.clone() / den_m.clone()).ldexp(num_sh - den_sh);
         let zinv = (den_m.clone() / num_m.clone()).ldexp(den_sh - num_sh);
         // z − 1 = −(A − B − C)·τ/(E + Qτ).
-        let zm1 = (-(self.two_ake0.clone() * tau) / den_m).ldexp(-den_sh);
+        let zm1 = (-(self.two_ake0.clone() * tau.clone()) / den_m.clone()).ldexp(-den_sh);
+        let tau_keep = tau;
         // e = e₀ E (A z + W)/(Q (E + Nτ)), or e₀/(E + Nτ) when Q = 0.
         let residual = if self.q_zero {
-            (self.e0.clone() / num_m).ldexp(-num_sh)
+            (self.e0.clone() / num_m.clone()).ldexp(-num_sh)
         } else {
             let lam = self.a_coef.clone() * z.clone() + self.w.clone();
             if self.n_zero {
                 self.e0.clone() * lam / self.q.clone()
             } else {
-                (self.e0.clone() * em * lam / (self.q.clone() * num_m)).ldexp(sh)
+                (self.e0.clone() * em * lam / (self.q.clone() * num_m.clone())).ldexp(sh)
             }
         };
         // S z and D/z with exact zeros kept exact (0·∞ never arises).
-        let sz = if self.s_zero { zero.clone() } else { self.s.clone() * z.clone() };
-        let dz = if self.d_zero { zero.clone() } else { self.d.clone() * zinv.clone() };
+        let sz = if self.s_zero {
+            zero.clone()
+        } else {
+            self.s.clone() * z.clone()
+        };
+        let dz = if self.d_zero {
+            zero.clone()
+        } else {
+            self.d.clone() * zinv.clone()
+        };
         // Slope: θ* + e, or slope₀ + k (z−1)(S + D/z)/4; keep the smaller error bound.
-        let change = self.k.clone() * zm1 * (self.s.clone() + dz.clone()) / self.four.clone();
+        let change =
+            self.k.clone() * zm1.clone() * (self.s.clone() + dz.clone()) / self.four.clone();
         let bound_residual = self.theta.abs() + residual.abs();
         let bound_change = self.slope0.abs() + change.abs();
-        let slope = if bound_change < bound_residual {
+        let slope = if self.d_zero {
+            // δ₀ = 0: slope = k S z/4, a product (exact form, even where z underflows).
+            (self.k.clone() * self.s.clone() * (num_m.clone() / den_m.clone()) / self.four.clone())
+                .ldexp(num_sh - den_sh)
+        } else if self.s_zero {
+            // s₀ = 0: slope = −k D/(4z).
+            -(self.k.clone() * self.d.clone() * (den_m.clone() / num_m.clone()) / self.four.clone())
+                .ldexp(den_sh - num_sh)
+        } else if bound_change < bound_residual {
             self.slope0.clone() + change
         } else {
             self.theta.clone() + residual.clone()
@@ -290,27 +375,121 @@ impl<R: Real> Constants<R> {
         let loss =
             self.a.clone() * residual.clone() * residual.clone() / two.clone() + self.lstar.clone();
         let ntk = self.half_k2.clone() * (sz + dz);
-        // 4|ũ|² and 4|w̃|² in the frame of span{s₀, δ₀} (roles of z and 1/z exchanged in
-        // the δ₀ frame): (ℓ z + a)(ℓ + a/z) + c²/z and (ℓ z − a)(ℓ − a/z) + c²/z.
+        // 4|ũ|² and 4|w̃|², each by two forms; keep the one with the smaller bound.
+        // (i) From the initial norms: |ũ|² = |ũ₀|² + Δ, |w̃|² = |w̃₀|² + Δ with
+        //     Δ = ((z−1)/z)·(S(z−1) + 4X̃)/4 — exact at t = 0, good while the change is
+        //     small or adds to the initial norm.
+        // (z−1)/z = −(A−B−C)τ/(E + Nτ), without forming z − 1 or 1/z (either may overflow).
+        let r = (-(self.two_ake0.clone() * tau_keep) / num_m.clone()).ldexp(-num_sh);
+        let s_zm1 = if self.s_zero {
+            zero.clone()
+        } else {
+            self.s.clone() * zm1.clone()
+        };
+        let four_xt = self.four.clone() * self.xt.clone();
+        let delta4 = r.clone() * (s_zm1.clone() + four_xt.clone());
+        let bound_i = r.abs() * (s_zm1.abs() + four_xt.abs());
+        let pu4_i = self.four.clone() * self.pu.clone() + delta4.clone();
+        let pw4_i = self.four.clone() * self.pw.clone() + delta4;
+        let bu_i = self.four.clone() * self.pu.clone() + bound_i.clone();
+        let bw_i = self.four.clone() * self.pw.clone() + bound_i;
+        // (ii) In the frame of span{s₀, δ₀} (z and 1/z exchanged in the δ₀ frame):
+        //     (ℓz + a)(ℓ + a/z) + c²/z and (ℓz − a)(ℓ − a/z) + c²/z — good when z has
+        //     moved far from 1 and one of s, δ dominates.
         let f = &self.frame;
-        let (zz, zi) = if f.delta { (zinv, z.clone()) } else { (z.clone(), zinv) };
+        let z_inv_keep = zinv.clone();
+        let (zz, zi) = if f.delta {
+            (zinv, z.clone())
+        } else {
+            (z.clone(), zinv)
+        };
         let lz = f.len.clone() * zz;
-        let az = f.along.clone() * zi.clone();
-        let cross = f.across2.clone() * zi;
-        let pu4 = (lz.clone() + f.along.clone()) * (f.len.clone() + az.clone()) + cross.clone();
-        let pw4 = (lz - f.along.clone()) * (f.len.clone() - az) + cross;
-        let ru = pu4.sqrt();
-        let rw = pw4.sqrt();
+        // z or 1/z overflows only when z₊ ∈ {0, ∞}, i.e. δ₀ = 0 or s₀ = 0, and then
+        // M = 0 and gram = 0 exactly: keep those products exactly zero (no 0·∞).
+        let az = if f.along_zero {
+            zero.clone()
+        } else {
+            f.along.clone() * zi.clone()
+        };
+        let cross = if f.across_zero {
+            zero.clone()
+        } else {
+            f.across2.clone() * zi
+        };
+        let (mut lp, mut lm) = (lz.clone() + f.along.clone(), lz.clone() - f.along.clone());
+        let (mut rp, mut rm) = (f.len.clone() + az.clone(), f.len.clone() - az.clone());
+        if let Some(w_vanishes) = self.vanishing_layer {
+            // θ* = 0 and a rank-one initialization: one layer decays to 0 and the factors
+            // above vanish at z = z₊. Rewrite them through y = z − z₊ = (A−B−C)E/(Q(E+Qτ)).
+            let y = (self.two_ake0.clone() * e_keep.0.clone()
+                / (self.q.clone() * den_keep.0.clone()))
+            .ldexp(e_keep.1 - den_keep.1);
+            let (l, r) = if f.delta {
+                // ℓ/z − a = −ℓ y/(z z₊), ℓ − a z = −ℓ y/z₊.
+                let t = -(f.len.clone() * y) / self.z_plus.clone();
+                (t.clone() * z_inv_keep.clone(), t)
+            } else {
+                // ℓz − a = ℓ y, ℓ − a/z = ℓ y/z.
+                let t = f.len.clone() * y;
+                (t.clone(), t * z_inv_keep.clone())
+            };
+            // In either frame the vanishing vector is w̃ (the "−" pair) when M > 0, ũ when
+            // M < 0.
+            if w_vanishes {
+                lm = l;
+                rm = r;
+            } else {
+                lp = l;
+                rp = r;
+            }
+        }
+        let pu4_ii = lp.clone() * rp.clone() + cross.clone();
+        let pw4_ii = lm.clone() * rm.clone() + cross.clone();
+        // Rounding bounds of the two products: |x̂ŷ − xy| ≲ u(|x|_abs|ŷ| + |x̂||y|_abs),
+        // where |x|_abs = ℓz + |a| bounds the terms x was summed from.
+        let lab = lz + f.along.abs();
+        let rab = f.len.clone() + az.abs();
+        let bu_ii = lab.clone() * rp.abs() + lp.abs() * rab.clone() + cross.clone();
+        let bw_ii = lab * rm.abs() + lm.abs() * rab + cross;
+        let pu4 = if bu_i <= bu_ii { pu4_i } else { pu4_ii };
+        let pw4 = if bw_i <= bw_ii { pw4_i } else { pw4_ii };
+        let (ru, rw) = if self.n_zero || self.q_zero {
+            // z₊ ∈ {0, ∞}: δ₀ = 0 or s₀ = 0, so |ũ| = |w̃| = ℓ·√z' / 2 (z' = z, or 1/z in
+            // the δ₀ frame). Take the root of the scaled z' so that norms near 1e-160
+            // stay exact even when z' itself is below the normal range.
+            let (m, j) = if f.delta {
+                (den_m.clone() / num_m.clone(), den_sh - num_sh)
+            } else {
+                (num_m.clone() / den_m.clone(), num_sh - den_sh)
+            };
+            let h = j.div_euclid(2);
+            let root = (m.ldexp(j - 2 * h)).sqrt().ldexp(h);
+            let r = f.len.clone() * root;
+            (r.clone(), r)
+        } else {
+            // Both are ≥ 0 exactly; a rounded difference may dip below.
+            let clamp = |x: R| if x < *zero { zero.clone() } else { x };
+            (clamp(pu4).sqrt(), clamp(pw4).sqrt())
+        };
         let norm_u = ru.clone() * self.sqrt_eta_u.clone() / two.clone();
         let norm_w = rw.clone() * self.sqrt_eta_w.clone() / two.clone();
         // ζ = ũ·w̃/(|ũ||w̃|) = 4 (slope/k)/(√(4|ũ|²) √(4|w̃|²)), clamped to [−1, 1].
-        let mut alignment = self.four.clone() * (slope.clone() / self.k.clone()) / (ru * rw);
+        let mut alignment =
+            self.four.clone() * (slope.clone() / self.k.clone()) / ru.clone() / rw.clone();
         if alignment > *one {
             alignment = one.clone();
         } else if alignment < -one.clone() {
             alignment = -one.clone();
         }
-        Observables { z, slope, residual, loss, ntk, alignment, norm_u, norm_w }
+        Observables {
+            z,
+            slope,
+            residual,
+            loss,
+            ntk,
+            alignment,
+            norm_u,
+            norm_w,
+        }
     }
 }
-

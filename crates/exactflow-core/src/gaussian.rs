@@ -54,7 +54,11 @@ fn split(x: f64) -> (i64, i64) {
     let bits = x.to_bits();
     let exp_bits = ((bits >> 52) & 0x7ff) as i64;
     let frac = (bits & ((1u64 << 52) - 1)) as i64;
-    let (m, e) = if exp_bits == 0 { (frac, -1074) } else { (frac | (1i64 << 52), exp_bits - 1075) };
+    let (m, e) = if exp_bits == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1i64 << 52), exp_bits - 1075)
+    };
     (if bits >> 63 == 1 { -m } else { m }, e)
 }
 
@@ -107,9 +111,17 @@ mod tests {
         assert_eq!(&standard_normals(7, 10)[..3], &g7[..]);
     }
 
-    const PIN_SEED0: [u64; 4] =
-        [4603388772269543310, 4606293385408350508, 4600256361860779274, 13835261964854962219];
-    const PIN_SEED7: [u64; 3] = [4609572845622036389, 4603031017890550622, 4606935422234231064];
+    const PIN_SEED0: [u64; 4] = [
+        4603388772269543310,
+        4606293385408350508,
+        4600256361860779274,
+        13835261964854962219,
+    ];
+    const PIN_SEED7: [u64; 3] = [
+        4609572845622036389,
+        4603031017890550622,
+        4606935422234231064,
+    ];
 
     #[test]
     fn moments_are_standard_normal() {

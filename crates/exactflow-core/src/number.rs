@@ -145,7 +145,9 @@ fn parse_decimal(s: &str, whole: &str) -> Result<Q, NumberError> {
         }
     }
     let total_exp = exp - frac_len;
-    if exp.abs() > MAX_DECIMAL_EXPONENT || total_exp.abs() > MAX_DECIMAL_EXPONENT + MAX_NUMBER_LEN as i64 {
+    if exp.abs() > MAX_DECIMAL_EXPONENT
+        || total_exp.abs() > MAX_DECIMAL_EXPONENT + MAX_NUMBER_LEN as i64
+    {
         return Err(NumberError::ExponentTooLarge(whole.to_string()));
     }
     let mantissa: BigInt = digits.parse().map_err(|_| bad())?;
@@ -171,14 +173,18 @@ fn round_to_f64(negative: bool, mant: &BigUint, exp2: i64, sticky: bool) -> f64 
     }
     let len = mant.bits() as i64; // value in [2^(len-1+exp2), 2^(len+exp2))
     let top = len - 1 + exp2; // binary exponent of the leading bit
-    // Precision available at this exponent: 53 for normal numbers, fewer for subnormals.
+                              // Precision available at this exponent: 53 for normal numbers, fewer for subnormals.
     let prec = if top >= -1022 { 53 } else { 53 - (-1022 - top) };
     if prec <= 0 {
         // Below half the smallest subnormal (or at most exactly half: round to even = 0),
         // unless it is above half of 2^-1074.
         let half_min = -1075i64;
         let above_half = top > half_min || (top == half_min && (sticky || mant.count_ones() > 1));
-        let v = if prec == 0 && above_half { f64::from_bits(1) } else { 0.0 };
+        let v = if prec == 0 && above_half {
+            f64::from_bits(1)
+        } else {
+            0.0
+        };
         return if negative { -v } else { v };
     }
     let drop = len - prec;
@@ -270,7 +276,11 @@ pub fn f64_to_q(x: f64) -> Option<Q> {
         return Some(Q::zero());
     }
     let bits = x.to_bits();
-    let sign = if bits >> 63 == 1 { Sign::Minus } else { Sign::Plus };
+    let sign = if bits >> 63 == 1 {
+        Sign::Minus
+    } else {
+        Sign::Plus
+    };
     let exp_bits = ((bits >> 52) & 0x7ff) as i64;
     let frac = bits & ((1u64 << 52) - 1);
     let (mant, exp) = if exp_bits == 0 {
@@ -396,14 +406,28 @@ mod tests {
 
     #[test]
     fn refuses_bad_text() {
-        for bad in ["", "abc", "1.2.3", "1e", "--1", "1/", "/2", "1_", "_1", "1__0", "0x10", "1e1.5"] {
+        for bad in [
+            "", "abc", "1.2.3", "1e", "--1", "1/", "/2", "1_", "_1", "1__0", "0x10", "1e1.5",
+        ] {
             assert!(parse_exact(bad).is_err(), "{bad:?} accepted");
         }
         assert!(matches!(parse_exact("inf"), Err(NumberError::NonFinite(_))));
-        assert!(matches!(parse_exact("-NaN"), Err(NumberError::NonFinite(_))));
-        assert!(matches!(parse_exact("1e10000"), Err(NumberError::ExponentTooLarge(_))));
-        assert!(matches!(parse_exact("1e99999999999"), Err(NumberError::ExponentTooLarge(_))));
-        assert!(matches!(parse_exact("1/0"), Err(NumberError::ZeroDenominator(_))));
+        assert!(matches!(
+            parse_exact("-NaN"),
+            Err(NumberError::NonFinite(_))
+        ));
+        assert!(matches!(
+            parse_exact("1e10000"),
+            Err(NumberError::ExponentTooLarge(_))
+        ));
+        assert!(matches!(
+            parse_exact("1e99999999999"),
+            Err(NumberError::ExponentTooLarge(_))
+        ));
+        assert!(matches!(
+            parse_exact("1/0"),
+            Err(NumberError::ZeroDenominator(_))
+        ));
     }
 
     #[test]
@@ -419,13 +443,22 @@ mod tests {
         let above = half_ulp + Q::new(BigInt::one(), BigInt::one() << 200u32);
         assert_eq!(q_to_f64(&above), 1.0 + f64::EPSILON);
         // Subnormals and underflow.
-        assert_eq!(q_to_f64(&f64_to_q(f64::from_bits(3)).unwrap()), f64::from_bits(3));
-        assert_eq!(q_to_f64(&Q::new(BigInt::one(), BigInt::one() << 1076u32)), 0.0);
+        assert_eq!(
+            q_to_f64(&f64_to_q(f64::from_bits(3)).unwrap()),
+            f64::from_bits(3)
+        );
+        assert_eq!(
+            q_to_f64(&Q::new(BigInt::one(), BigInt::one() << 1076u32)),
+            0.0
+        );
         assert_eq!(
             q_to_f64(&Q::new(BigInt::from(3), BigInt::one() << 1076u32)),
             f64::from_bits(1)
         );
-        assert_eq!(q_to_f64(&Q::from_integer(BigInt::one() << 1024u32)), f64::INFINITY);
+        assert_eq!(
+            q_to_f64(&Q::from_integer(BigInt::one() << 1024u32)),
+            f64::INFINITY
+        );
     }
 
     #[test]

@@ -30,7 +30,9 @@ pub enum Column {
 
 /// An unknown column name.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("unknown column {name:?} (known: t, z, slope, residual, loss, ntk, alignment, norm_u, norm_w)")]
+#[error(
+    "unknown column {name:?} (known: t, z, slope, residual, loss, ntk, alignment, norm_u, norm_w)"
+)]
 pub struct UnknownColumn {
     /// The name given.
     pub name: String,
@@ -100,7 +102,9 @@ impl Column {
         Column::ALL
             .into_iter()
             .find(|c| c.name() == name.trim())
-            .ok_or_else(|| UnknownColumn { name: name.to_string() })
+            .ok_or_else(|| UnknownColumn {
+                name: name.to_string(),
+            })
     }
 
     /// Parses a comma-separated list; `t` is always first in the result, and the rest
@@ -147,7 +151,17 @@ mod tests {
         let names: Vec<_> = Column::ALL.iter().map(|c| c.name()).collect();
         assert_eq!(
             names,
-            ["t", "z", "slope", "residual", "loss", "ntk", "alignment", "norm_u", "norm_w"]
+            [
+                "t",
+                "z",
+                "slope",
+                "residual",
+                "loss",
+                "ntk",
+                "alignment",
+                "norm_u",
+                "norm_w"
+            ]
         );
         for c in Column::ALL {
             assert_eq!(Column::parse(c.name()), Ok(c));

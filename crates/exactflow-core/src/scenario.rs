@@ -67,7 +67,10 @@ pub enum ScenarioError {
 
 impl ScenarioError {
     fn invalid(field: &str, message: impl Into<String>) -> Self {
-        ScenarioError::Invalid { field: field.to_string(), message: message.into() }
+        ScenarioError::Invalid {
+            field: field.to_string(),
+            message: message.into(),
+        }
     }
 }
 
@@ -174,10 +177,16 @@ impl ScenarioSpec {
         let top_kind = top.init.kind.or_else(|| top.init.inferred_kind());
         match top_kind {
             Some(InitKind::Explicit) => {
-                self.init = InitSpec { kind: Some(InitKind::Explicit), ..InitSpec::default() };
+                self.init = InitSpec {
+                    kind: Some(InitKind::Explicit),
+                    ..InitSpec::default()
+                };
             }
             Some(InitKind::Gaussian) if self.init.effective_kind() == Some(InitKind::Explicit) => {
-                self.init = InitSpec { kind: Some(InitKind::Gaussian), ..InitSpec::default() };
+                self.init = InitSpec {
+                    kind: Some(InitKind::Gaussian),
+                    ..InitSpec::default()
+                };
             }
             _ => {}
         }
@@ -203,14 +212,20 @@ impl ScenarioSpec {
         let one = Q::one();
         let gamma = self.gamma.clone().unwrap_or_else(|| one.clone());
         if gamma.is_zero() {
-            return Err(ScenarioError::invalid("model.gamma", "must be nonzero (γ = 0 has no dynamics)"));
+            return Err(ScenarioError::invalid(
+                "model.gamma",
+                "must be nonzero (γ = 0 has no dynamics)",
+            ));
         }
         let positive = |field: &str, v: &Option<Q>| -> Result<Q, ScenarioError> {
             let v = v.clone().unwrap_or_else(|| one.clone());
             if v.is_positive() {
                 Ok(v)
             } else {
-                Err(ScenarioError::invalid(field, format!("must be > 0, got {}", show(&v))))
+                Err(ScenarioError::invalid(
+                    field,
+                    format!("must be > 0, got {}", show(&v)),
+                ))
             }
         };
         let eta_u = positive("model.eta_u", &self.eta_u)?;
@@ -232,7 +247,16 @@ impl ScenarioSpec {
             None => min_eyy,
         };
         let init = self.init.validate()?;
-        Ok(Scenario { name: self.name.clone(), gamma, eta_u, eta_w, exx, exy, eyy, init })
+        Ok(Scenario {
+            name: self.name.clone(),
+            gamma,
+            eta_u,
+            eta_w,
+            exx,
+            exy,
+            eyy,
+            init,
+        })
     }
 }
 
@@ -325,7 +349,10 @@ fn check_width(field: &str, width: u64) -> Result<(), ScenarioError> {
     if width == 0 {
         Err(ScenarioError::invalid(field, "width must be at least 1"))
     } else if width > MAX_WIDTH {
-        Err(ScenarioError::invalid(field, format!("width {width} exceeds the limit of {MAX_WIDTH}")))
+        Err(ScenarioError::invalid(
+            field,
+            format!("width {width} exceeds the limit of {MAX_WIDTH}"),
+        ))
     } else {
         Ok(())
     }
@@ -430,7 +457,9 @@ impl Scenario {
             Init::Gaussian(g) => {
                 let (gu, gw) = g.normals();
                 let scale = |v: &[f64], s: &Q| -> Vec<Q> {
-                    v.iter().map(|x| f64_to_q(*x).unwrap_or_default() * s).collect()
+                    v.iter()
+                        .map(|x| f64_to_q(*x).unwrap_or_default() * s)
+                        .collect()
                 };
                 (scale(&gu, &g.sigma_u), scale(&gw, &g.sigma_w))
             }
@@ -461,7 +490,15 @@ impl Scenario {
     pub fn reduction(&self) -> ExactReduction {
         let (uu, ww, uw) = self.initial_sums();
         ExactReduction::new(
-            &self.gamma, &self.eta_u, &self.eta_w, &self.exx, &self.exy, &self.eyy, &uu, &ww, &uw,
+            &self.gamma,
+            &self.eta_u,
+            &self.eta_w,
+            &self.exx,
+            &self.exy,
+            &self.eyy,
+            &uu,
+            &ww,
+            &uw,
         )
     }
 
@@ -471,9 +508,19 @@ impl Scenario {
         let q = |v: &Q| format!("\"{v}\"");
         let mut s = String::new();
         s.push_str("[model]\n");
-        s.push_str(&format!("gamma = {}\neta_u = {}\neta_w = {}\n", q(&self.gamma), q(&self.eta_u), q(&self.eta_w)));
+        s.push_str(&format!(
+            "gamma = {}\neta_u = {}\neta_w = {}\n",
+            q(&self.gamma),
+            q(&self.eta_u),
+            q(&self.eta_w)
+        ));
         s.push_str("[data]\n");
-        s.push_str(&format!("exx = {}\nexy = {}\neyy = {}\n", q(&self.exx), q(&self.exy), q(&self.eyy)));
+        s.push_str(&format!(
+            "exx = {}\nexy = {}\neyy = {}\n",
+            q(&self.exx),
+            q(&self.exy),
+            q(&self.eyy)
+        ));
         s.push_str("[init]\n");
         match &self.init {
             Init::Explicit { u0, w0 } => {
@@ -510,8 +557,10 @@ impl fmt::Display for Scenario {
 /// # Errors
 /// [`ScenarioError::Io`] when unreadable, otherwise as [`parse_toml`].
 pub fn read_toml_file(path: &std::path::Path) -> Result<ScenarioSpec, ScenarioError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| ScenarioError::Io { path: path.display().to_string(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
     let mut spec = parse_toml(&text, &path.display().to_string())?;
     if spec.name.is_none() {
         spec.name = path.file_stem().map(|s| s.to_string_lossy().into_owned());
@@ -529,7 +578,10 @@ pub fn parse_toml(text: &str, origin: &str) -> Result<ScenarioSpec, ScenarioErro
     use toml_edit::{DocumentMut, Item};
     let doc: DocumentMut = text
         .parse()
-        .map_err(|e: toml_edit::TomlError| ScenarioError::Toml { origin: origin.to_string(), message: e.message().to_string() })?;
+        .map_err(|e: toml_edit::TomlError| ScenarioError::Toml {
+            origin: origin.to_string(),
+            message: e.message().to_string(),
+        })?;
     let mut spec = ScenarioSpec::default();
     for (key, item) in doc.as_table().iter() {
         let section = match item {
@@ -548,7 +600,10 @@ pub fn parse_toml(text: &str, origin: &str) -> Result<ScenarioSpec, ScenarioErro
             }
             "model" | "data" | "init" => {}
             other => {
-                return Err(ScenarioError::invalid(other, "unknown key (expected [model], [data], [init] or name)"));
+                return Err(ScenarioError::invalid(
+                    other,
+                    "unknown key (expected [model], [data], [init] or name)",
+                ));
             }
         }
         let table = section.ok_or_else(|| ScenarioError::invalid(key, "expected a table"))?;
@@ -571,12 +626,20 @@ pub fn parse_toml(text: &str, origin: &str) -> Result<ScenarioSpec, ScenarioErro
                     spec.init.kind = Some(match v.as_str() {
                         Some("gaussian") => InitKind::Gaussian,
                         Some("explicit") => InitKind::Explicit,
-                        _ => return Err(ScenarioError::invalid(&field, "expected \"gaussian\" or \"explicit\"")),
+                        _ => {
+                            return Err(ScenarioError::invalid(
+                                &field,
+                                "expected \"gaussian\" or \"explicit\"",
+                            ))
+                        }
                     })
                 }
                 ("init", "tie") => {
                     spec.init.tie = Some(v.as_str().and_then(Tie::parse).ok_or_else(|| {
-                        ScenarioError::invalid(&field, "expected \"none\", \"equal\" or \"opposite\"")
+                        ScenarioError::invalid(
+                            &field,
+                            "expected \"none\", \"equal\" or \"opposite\"",
+                        )
                     })?)
                 }
                 _ => return Err(ScenarioError::invalid(&field, "unknown key")),
@@ -589,13 +652,21 @@ pub fn parse_toml(text: &str, origin: &str) -> Result<ScenarioSpec, ScenarioErro
 fn toml_number(field: &str, item: &toml_edit::Item) -> Result<Q, ScenarioError> {
     match item.as_value() {
         Some(v) => value_number(field, v),
-        None => Err(ScenarioError::invalid(field, "expected a number (a string such as \"0.1\" or \"3/7\", or a bare number)")),
+        None => Err(ScenarioError::invalid(
+            field,
+            "expected a number (a string such as \"0.1\" or \"3/7\", or a bare number)",
+        )),
     }
 }
 
 fn value_number(field: &str, v: &toml_edit::Value) -> Result<Q, ScenarioError> {
     use toml_edit::Value;
-    let num = |text: &str| parse_exact(text).map_err(|source| ScenarioError::Number { field: field.to_string(), source });
+    let num = |text: &str| {
+        parse_exact(text).map_err(|source| ScenarioError::Number {
+            field: field.to_string(),
+            source,
+        })
+    };
     match v {
         Value::String(s) => num(s.value()),
         Value::Integer(i) => Ok(Q::from_integer((*i.value()).into())),
@@ -603,7 +674,10 @@ fn value_number(field: &str, v: &toml_edit::Value) -> Result<Q, ScenarioError> {
             let raw = f.display_repr();
             num(raw.trim())
         }
-        _ => Err(ScenarioError::invalid(field, "expected a number (a string such as \"0.1\" or \"3/7\", or a bare number)")),
+        _ => Err(ScenarioError::invalid(
+            field,
+            "expected a number (a string such as \"0.1\" or \"3/7\", or a bare number)",
+        )),
     }
 }
 
@@ -612,7 +686,10 @@ fn toml_number_list(field: &str, item: &toml_edit::Item) -> Result<Vec<Q>, Scena
         .as_array()
         .ok_or_else(|| ScenarioError::invalid(field, "expected an array of numbers"))?;
     if arr.len() as u64 > MAX_WIDTH {
-        return Err(ScenarioError::invalid(field, format!("width {} exceeds the limit of {MAX_WIDTH}", arr.len())));
+        return Err(ScenarioError::invalid(
+            field,
+            format!("width {} exceeds the limit of {MAX_WIDTH}", arr.len()),
+        ));
     }
     arr.iter()
         .enumerate()
@@ -683,40 +760,82 @@ w0 = ["0.5", "0.1", "-0.7"]
     fn every_validation_error_names_its_field() {
         let base = "[data]\nexy = 1\n[init]\nu0 = [1]\nw0 = [1]\n";
         assert!(err(&format!("[model]\neta_u = 0\n{base}")).starts_with("model.eta_u: must be > 0"));
-        assert!(err(&format!("[model]\neta_w = \"-1/2\"\n{base}")).starts_with("model.eta_w: must be > 0"));
-        assert!(err(&format!("[model]\ngamma = 0\n{base}")).starts_with("model.gamma: must be nonzero"));
-        assert!(err("[data]\nexx = -1\nexy = 1\n[init]\nu0 = [1]\nw0 = [1]\n").starts_with("data.exx: must be > 0"));
-        assert!(err("[data]\nexx = 2\nexy = 2\neyy = 1.9\n[init]\nu0 = [1]\nw0 = [1]\n").starts_with("data.eyy: must be >= exy^2/exx = 2"));
-        assert!(err("[data]\nexy = \"1.2.3\"\n[init]\nu0 = [1]\nw0 = [1]\n").starts_with("data.exy: malformed number"));
-        assert!(err("[data]\nexy = inf\n[init]\nu0 = [1]\nw0 = [1]\n").starts_with("data.exy: non-finite"));
-        assert!(err("[data]\nexy = nan\n[init]\nu0 = [1]\nw0 = [1]\n").starts_with("data.exy: non-finite"));
-        assert!(err("[data]\nexy = \"1e100000\"\n[init]\nu0 = [1]\nw0 = [1]\n").starts_with("data.exy: exponent"));
-        assert!(err("[data]\nexy = 1\n[init]\nu0 = [1, 2]\nw0 = [1]\n").starts_with("init.w0: u0 has 2 entries but w0 has 1"));
-        assert!(err("[data]\nexy = 1\n[init]\nu0 = []\nw0 = []\n").starts_with("init.u0: width must be at least 1"));
-        assert!(err("[data]\nexy = 1\n[init]\nu0 = [1, \"x\"]\nw0 = [1, 2]\n").starts_with("init.u0[1]: malformed"));
-        assert!(err("[data]\nexy = 1\n[init]\nkind = \"gaussian\"\nwidth = 0\nsigma_u = 1\nsigma_w = 1\n").starts_with("init.width: width must be at least 1"));
+        assert!(err(&format!("[model]\neta_w = \"-1/2\"\n{base}"))
+            .starts_with("model.eta_w: must be > 0"));
+        assert!(
+            err(&format!("[model]\ngamma = 0\n{base}")).starts_with("model.gamma: must be nonzero")
+        );
+        assert!(
+            err("[data]\nexx = -1\nexy = 1\n[init]\nu0 = [1]\nw0 = [1]\n")
+                .starts_with("data.exx: must be > 0")
+        );
+        assert!(
+            err("[data]\nexx = 2\nexy = 2\neyy = 1.9\n[init]\nu0 = [1]\nw0 = [1]\n")
+                .starts_with("data.eyy: must be >= exy^2/exx = 2")
+        );
+        assert!(err("[data]\nexy = \"1.2.3\"\n[init]\nu0 = [1]\nw0 = [1]\n")
+            .starts_with("data.exy: malformed number"));
+        assert!(err("[data]\nexy = inf\n[init]\nu0 = [1]\nw0 = [1]\n")
+            .starts_with("data.exy: non-finite"));
+        assert!(err("[data]\nexy = nan\n[init]\nu0 = [1]\nw0 = [1]\n")
+            .starts_with("data.exy: non-finite"));
+        assert!(
+            err("[data]\nexy = \"1e100000\"\n[init]\nu0 = [1]\nw0 = [1]\n")
+                .starts_with("data.exy: exponent")
+        );
+        assert!(err("[data]\nexy = 1\n[init]\nu0 = [1, 2]\nw0 = [1]\n")
+            .starts_with("init.w0: u0 has 2 entries but w0 has 1"));
+        assert!(err("[data]\nexy = 1\n[init]\nu0 = []\nw0 = []\n")
+            .starts_with("init.u0: width must be at least 1"));
+        assert!(
+            err("[data]\nexy = 1\n[init]\nu0 = [1, \"x\"]\nw0 = [1, 2]\n")
+                .starts_with("init.u0[1]: malformed")
+        );
+        assert!(err(
+            "[data]\nexy = 1\n[init]\nkind = \"gaussian\"\nwidth = 0\nsigma_u = 1\nsigma_w = 1\n"
+        )
+        .starts_with("init.width: width must be at least 1"));
         assert!(err("[data]\nexy = 1\n[init]\nkind = \"gaussian\"\nwidth = 1000001\nsigma_u = 1\nsigma_w = 1\n").starts_with("init.width: width 1000001 exceeds"));
-        assert!(err("[data]\nexy = 1\n[init]\nwidth = 3\nsigma_u = -1\nsigma_w = 1\n").starts_with("init.sigma_u: must be >= 0"));
-        assert!(err("[data]\nexy = 1\n[init]\nwidth = 3\nsigma_u = 1\n").starts_with("init.sigma_w: missing"));
+        assert!(
+            err("[data]\nexy = 1\n[init]\nwidth = 3\nsigma_u = -1\nsigma_w = 1\n")
+                .starts_with("init.sigma_u: must be >= 0")
+        );
+        assert!(err("[data]\nexy = 1\n[init]\nwidth = 3\nsigma_u = 1\n")
+            .starts_with("init.sigma_w: missing"));
         assert!(err("[data]\nexy = 1\n").starts_with("init: missing"));
         assert!(err("[init]\nu0 = [1]\nw0 = [1]\n").starts_with("data.exy: missing"));
         assert!(err("[model]\nbogus = 1\n").starts_with("model.bogus: unknown key"));
         assert!(err("[modle]\ngamma = 1\n").starts_with("modle: unknown key"));
         assert!(err("[model\n").starts_with("t: not valid TOML"));
-        assert!(err("[data]\nexy = 1\n[init]\nwidth = -3\nsigma_u = 1\nsigma_w = 1\n").starts_with("init.width: expected a non-negative integer"));
-        assert!(err("[data]\nexy = 1\n[init]\nu0 = [1]\nw0 = [1]\nwidth = 1\n").starts_with("init: width, sigma_u"));
+        assert!(
+            err("[data]\nexy = 1\n[init]\nwidth = -3\nsigma_u = 1\nsigma_w = 1\n")
+                .starts_with("init.width: expected a non-negative integer")
+        );
+        assert!(
+            err("[data]\nexy = 1\n[init]\nu0 = [1]\nw0 = [1]\nwidth = 1\n")
+                .starts_with("init: width, sigma_u")
+        );
     }
 
     #[test]
     fn layers_override_field_by_field() {
         let file = parse_toml(CLI_EXAMPLE, "t").unwrap();
-        let flags = ScenarioSpec { gamma: Some(q("2")), ..Default::default() };
+        let flags = ScenarioSpec {
+            gamma: Some(q("2")),
+            ..Default::default()
+        };
         let s = file.clone().overlay(&flags).validate().unwrap();
         assert_eq!(s.gamma, q("2"));
         assert_eq!(s.eta_u, q("0.7"));
         // A gaussian flag layer replaces the explicit init below it.
         let g = ScenarioSpec {
-            init: InitSpec { kind: Some(InitKind::Gaussian), width: Some(5), sigma_u: Some(q("1")), sigma_w: Some(q("1")), ..Default::default() },
+            init: InitSpec {
+                kind: Some(InitKind::Gaussian),
+                width: Some(5),
+                sigma_u: Some(q("1")),
+                sigma_w: Some(q("1")),
+                ..Default::default()
+            },
             ..Default::default()
         };
         let s = file.overlay(&g).validate().unwrap();
@@ -727,7 +846,13 @@ w0 = ["0.5", "0.1", "-0.7"]
     fn gaussian_sums_match_the_weights() {
         let spec = ScenarioSpec {
             exy: Some(q("1")),
-            init: InitSpec { width: Some(7), sigma_u: Some(q("0.3")), sigma_w: Some(q("1/7")), seed: Some(3), ..Default::default() },
+            init: InitSpec {
+                width: Some(7),
+                sigma_u: Some(q("0.3")),
+                sigma_w: Some(q("1/7")),
+                seed: Some(3),
+                ..Default::default()
+            },
             ..Default::default()
         };
         let s = spec.validate().unwrap();

@@ -1,1 +1,121 @@
-//! placeholder
+//! exactflow-fast: the closed form of MODEL.md §4–§5 in `f64`.
+//!
+//! The mathematics lives in [`exactflow_core::closed_form`], written once for every
+//! engine; this crate instantiates it at `f64`, evaluates it over many time points, and
+//! documents what `f64` can promise.
+//!
+//! # Precision
+//!
+//! The scenario is exact (rationals). Every constant of the closed form is rounded from
+//! its exact value once, correctly (irrational ones through a correctly rounded square
+//! root of an exact rational), and every observable is then evaluated in a form free of
+//! cancellation (`docs/derivation.md`). The resulting guarantee, checked by the test
+//! suite against a 300+-bit MPFR evaluation of MODEL.md's own formulas:
+//!
+//! * `z`, `residual`, `loss`, `ntk`: relative error ≤ [`REL_TOL`]` + ωt·`[`OMEGA_T_TOL`],
+//!   down to the bottom of `f64`'s range (a residual of 1e-300 keeps its digits);
+//! * `slope`: the same, relative to `max(|slope|, ε·max(|θ*|, |slope₀|))` — only a slope
+//!   that crosses zero loses relative accuracy, and only near the crossing;
+//! * `norm_u`, `norm_w`: relative to the larger of the two norms (each may cross zero in
+//!   one dimension);
+//! * `alignment`: absolute.
+//!
+//! `ωt·u` is the conditioning of `e^{−ωt}` with respect to `ω` and `t`, which are
+//! rounded to `f64` (a time given as `0.1` is not a double).
+
+use exactflow_core::{Constants, Observables, Scenario};
+
+/// Relative error bound (in units of the result) of the observables, excluding the
+/// `ωt` term; a generous multiple of the ~30 roundings along the longest path.
+pub const REL_TOL: f64 = 256.0 * f64::EPSILON;
+
+/// Coefficient of `ωt` in the error bound of decaying quantities (the rounding of `ω`
+/// and `t` propagated through `e^{−ωt}`).
+pub const OMEGA_T_TOL: f64 = 4.0 * f64::EPSILON;
+
+/// A scenario's closed form, ready to evaluate in `f64`.
+#[derive(Debug, Clone)]
+pub struct FastSolution {
+    consts: Constants<f64>,
+}
+
+impl FastSolution {
+    /// Reduces the scenario exactly and rounds the closed form's constants to `f64`.
+    /// Cost: one pass over the initialization (exact sums), then O(1).
+    pub fn new(scenario: &Scenario) -> Self {
+        FastSolution {
+            consts: Constants::new(&scenario.reduction(), &()),
+        }
+    }
+
+    /// From an already computed exact reduction.
+    pub fn from_reduction(red: &exactflow_core::ExactReduction) -> Self {
+        FastSolution {
+            consts: Constants::new(red, &()),
+        }
+    }
+
+    /// `ω` (the residual decays like `e^{−ωt}`), rounded to `f64`.
+    pub fn omega(&self) -> f64 {
+        *self.consts.omega()
+    }
+
+    /// Every observable at `t ≥ 0` (precision: see the crate docs).
+    #[inline]
+    pub fn eval(&self, t: f64) -> Observables<f64> {
+        self.consts.eval(&t)
+    }
+
+    /// Every observable at each time point, in order.
+    pub fn eval_batch(&self, times: &[f64]) -> Vec<Observables<f64>> {
+        times.iter().map(|&t| self.consts.eval(&t)).collect()
+    }
+
+    /// A time by which the run has done what it will do: the residual has fallen below
+    /// 1e-12 of its scale, or z has settled, rounded up to 1, 2 or 5 × 10^k. Used for
+    /// the default grid of `solve`. Always finite and positive.
+    pub fn horizon(&self) -> f64 {
+        let om = self.omega();
+        let start = self.eval(0.0);
+        let scale = start.residual.abs().max(f64::MIN_POSITIVE);
+        let settled = |t: f64| {
+            let o = self.eval(t);
+            o.residual.abs() <= 1e-12 * scale || !o.residual.is_finite()
+        };
+        let mut t = if om > 0.0 { 1.0 / om } else { 1.0 };
+        let mut steps = 0;
+        while !settled(t) && steps < 200 {
+            t *= 2.0;
+            steps += 1;
+        }
+        nice_ceil(t)
+    }
+}
+
+/// Rounds up to 1, 2 or 5 × 10^k.
+fn nice_ceil(t: f64) -> f64 {
+    if !(t.is_finite() && t > 0.0) {
+        return 1.0;
+    }
+    let p = 10f64.powf(t.log10().floor());
+    for m in [1.0, 2.0, 5.0, 10.0] {
+        if m * p >= t {
+            return m * p;
+        }
+    }
+    10.0 * p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_ceil_rounds_up_to_125() {
+        assert_eq!(nice_ceil(0.3), 0.5);
+        assert_eq!(nice_ceil(1.0), 1.0);
+        assert_eq!(nice_ceil(1.01), 2.0);
+        assert_eq!(nice_ceil(7000.0), 10000.0);
+        assert_eq!(nice_ceil(f64::INFINITY), 1.0);
+    }
+}
