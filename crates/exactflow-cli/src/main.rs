@@ -1,1 +1,44 @@
-fn main() {}
+//! `exactflow`: exact training dynamics of a one-hidden-layer linear network.
+//!
+//! The binary only parses, dispatches and formats; the mathematics is in the library
+//! crates. Exit status: 0 success, 1 a check/comparison failed, 2 usage or input error
+//! (one message on stderr naming the field; never a partial output file).
+
+mod error;
+mod output;
+mod scenario_args;
+mod solve;
+
+use clap::{Parser, Subcommand};
+use error::CliError;
+
+/// Exact, certified training dynamics of a one-hidden-layer linear network on 1-D data
+/// (Xu & Ziyin, "Three Mechanisms of Feature Learning in a Linear Network", ICLR 2025).
+#[derive(Debug, Parser)]
+#[command(name = "exactflow", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Evaluate the closed-form trajectory (t, z, slope, residual, loss, ntk, alignment,
+    /// norm_u, norm_w) at given times. With no arguments: the `alignment` preset on a
+    /// default grid.
+    Solve(solve::SolveArgs),
+}
+
+fn run() -> Result<(), CliError> {
+    let cli = Cli::parse();
+    match &cli.command {
+        Command::Solve(args) => solve::run(args),
+    }
+}
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("exactflow: error: {e}");
+        std::process::exit(e.exit_code());
+    }
+}

@@ -103,6 +103,10 @@ impl Real for f64 {
         if *x < 600.0 {
             return ((-x).exp(), 0);
         }
+        if *x > 1.0e6 {
+            // e^{-x} < 2^-1.4e6: far below anything a scaled result can bring back.
+            return (0.0, 0);
+        }
         let j = ((*x - 300.0) / std::f64::consts::LN_2).floor();
         let r = (*x - j * LN2_HI) - j * LN2_LO; // ≈ 300, exact first product
         ((-r).exp(), -(j as i64))

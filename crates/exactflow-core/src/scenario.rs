@@ -578,9 +578,16 @@ pub fn parse_toml(text: &str, origin: &str) -> Result<ScenarioSpec, ScenarioErro
     use toml_edit::{DocumentMut, Item};
     let doc: DocumentMut = text
         .parse()
-        .map_err(|e: toml_edit::TomlError| ScenarioError::Toml {
-            origin: origin.to_string(),
-            message: e.message().to_string(),
+        .map_err(|e: toml_edit::TomlError| {
+            let line = e.span().map(|r| text[..r.start.min(text.len())].matches('\n').count() + 1);
+            let msg = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+            ScenarioError::Toml {
+                origin: origin.to_string(),
+                message: match line {
+                    Some(l) => format!("line {l}: {msg}"),
+                    None => msg,
+                },
+            }
         })?;
     let mut spec = ScenarioSpec::default();
     for (key, item) in doc.as_table().iter() {

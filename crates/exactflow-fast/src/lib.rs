@@ -71,34 +71,48 @@ impl FastSolution {
         times.iter().map(|&t| self.consts.eval(&t)).collect()
     }
 
-    /// A time by which the run has done what it will do: the residual has fallen below
-    /// 1e-12 of its scale, or z has settled, rounded up to 1, 2 or 5 × 10^k. Used for
-    /// the default grid of `solve`. Always finite and positive.
+    /// A time by which the run has done what it will do: the residual is within 1e-12 of
+    /// its initial size of its final value (0 at a minimum, −θ* when the flow falls into
+    /// the saddle), rounded up to 1, 2, 3 or 5 × 10^k. Used for the default grid of
+    /// `solve`. Always finite and positive.
     pub fn horizon(&self) -> f64 {
         let om = self.omega();
-        let start = self.eval(0.0);
-        let scale = start.residual.abs().max(f64::MIN_POSITIVE);
+        let scale = self.eval(0.0).residual.abs().max(f64::MIN_POSITIVE);
+        // Settled: the residual is within 1e-12 of its scale of its final value (0 at a
+        // minimum, −θ* at the saddle), judged by its change from t to 1.5t.
         let settled = |t: f64| {
-            let o = self.eval(t);
-            o.residual.abs() <= 1e-12 * scale || !o.residual.is_finite()
+            let (a, b) = (self.eval(t).residual, self.eval(1.5 * t).residual);
+            a.abs() <= 1e-12 * scale || (a - b).abs() <= 1e-12 * scale || !a.is_finite()
         };
-        let mut t = if om > 0.0 { 1.0 / om } else { 1.0 };
+        let mut hi = if om > 0.0 { 1.0 / om } else { 1.0 };
         let mut steps = 0;
-        while !settled(t) && steps < 200 {
-            t *= 2.0;
+        while !settled(hi) && steps < 200 {
+            hi *= 2.0;
             steps += 1;
         }
-        nice_ceil(t)
+        // Bisect down to the first settled time (within 1%), then round up.
+        let mut lo = hi / 2.0;
+        if !settled(lo) {
+            while hi - lo > 0.01 * hi {
+                let mid = 0.5 * (lo + hi);
+                if settled(mid) {
+                    hi = mid;
+                } else {
+                    lo = mid;
+                }
+            }
+        }
+        nice_ceil(hi)
     }
 }
 
-/// Rounds up to 1, 2 or 5 × 10^k.
+/// Rounds up to 1, 2, 3 or 5 × 10^k.
 fn nice_ceil(t: f64) -> f64 {
     if !(t.is_finite() && t > 0.0) {
         return 1.0;
     }
     let p = 10f64.powf(t.log10().floor());
-    for m in [1.0, 2.0, 5.0, 10.0] {
+    for m in [1.0, 2.0, 3.0, 5.0, 10.0] {
         if m * p >= t {
             return m * p;
         }

@@ -1,0 +1,140 @@
+//! The scenario flags shared by every command that evaluates a trajectory (CLI.md,
+//! "Scenario input"), and their layering: preset, then file, then flags.
+
+use crate::error::CliError;
+use clap::Args;
+use exactflow_core::number::parse_exact;
+use exactflow_core::presets::{preset, DEFAULT_PRESET};
+use exactflow_core::scenario::{read_toml_file, InitKind, InitSpec, Tie};
+use exactflow_core::{Scenario, ScenarioError, ScenarioSpec, Q};
+use std::path::PathBuf;
+
+/// Scenario input. Flags override the file or preset field by field.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ScenarioArgs {
+    /// Scenario file (TOML; schema in CLI.md).
+    #[arg(long, value_name = "FILE.toml", help_heading = "Scenario")]
+    pub scenario: Option<PathBuf>,
+    /// Built-in scenario: alignment | disalignment | rescaling | kernel | saddle.
+    #[arg(long, value_name = "NAME", help_heading = "Scenario")]
+    pub preset: Option<String>,
+    /// Width d of a Gaussian initialization.
+    #[arg(long, value_name = "N", help_heading = "Scenario")]
+    pub width: Option<u64>,
+    /// Output scale γ ≠ 0 (exact: 0.1 means 1/10; 3/7 is a rational).
+    #[arg(long, value_name = "X", allow_hyphen_values = true, help_heading = "Scenario")]
+    pub gamma: Option<String>,
+    /// Learning rate η_u > 0 of the output layer u.
+    #[arg(long = "eta-u", value_name = "X", allow_hyphen_values = true, help_heading = "Scenario")]
+    pub eta_u: Option<String>,
+    /// Learning rate η_w > 0 of the hidden layer w.
+    #[arg(long = "eta-w", value_name = "X", allow_hyphen_values = true, help_heading = "Scenario")]
+    pub eta_w: Option<String>,
+    /// E[x²] > 0.
+    #[arg(long, value_name = "X", allow_hyphen_values = true, help_heading = "Scenario")]
+    pub exx: Option<String>,
+    /// E[xy] (the target slope is θ* = E[xy]/E[x²]).
+    #[arg(long, value_name = "X", allow_hyphen_values = true, help_heading = "Scenario")]
+    pub exy: Option<String>,
+    /// E[y²] ≥ E[xy]²/E[x²] (default: equality, a realizable target).
+    #[arg(long, value_name = "X", allow_hyphen_values = true, help_heading = "Scenario")]
+    pub eyy: Option<String>,
+    /// Initialization kind: gaussian (seeded, reproducible) or explicit (--u0/--w0).
+    #[arg(long, value_name = "KIND", value_parser = ["gaussian", "explicit"], help_heading = "Scenario")]
+    pub init: Option<String>,
+    /// Standard deviation of u₀'s entries (Gaussian init).
+    #[arg(long = "sigma-u", value_name = "X", allow_hyphen_values = true, help_heading = "Scenario")]
+    pub sigma_u: Option<String>,
+    /// Standard deviation of w₀'s entries (Gaussian init).
+    #[arg(long = "sigma-w", value_name = "X", allow_hyphen_values = true, help_heading = "Scenario")]
+    pub sigma_w: Option<String>,
+    /// Seed of the pinned Gaussian stream (ChaCha20 + Box–Muller; see docs).
+    #[arg(long, value_name = "N", help_heading = "Scenario")]
+    pub seed: Option<u64>,
+    /// Gaussian init: tie w₀ to u₀ (none | equal | opposite).
+    #[arg(long, value_name = "TIE", value_parser = ["none", "equal", "opposite"], help_heading = "Scenario")]
+    pub tie: Option<String>,
+    /// Explicit u₀ as a comma-separated list of exact numbers.
+    #[arg(long, value_name = "LIST", allow_hyphen_values = true, help_heading = "Scenario")]
+    pub u0: Option<String>,
+    /// Explicit w₀ as a comma-separated list of exact numbers.
+    #[arg(long, value_name = "LIST", allow_hyphen_values = true, help_heading = "Scenario")]
+    pub w0: Option<String>,
+}
+
+fn num(flag: &str, text: &Option<String>) -> Result<Option<Q>, CliError> {
+    text.as_deref()
+        .map(|t| {
+            parse_exact(t).map_err(|source| {
+                CliError::Scenario(ScenarioError::Number { field: flag.to_string(), source })
+            })
+        })
+        .transpose()
+}
+
+fn list(flag: &str, text: &Option<String>) -> Result<Option<Vec<Q>>, CliError> {
+    text.as_deref()
+        .map(|t| {
+            t.split(',')
+                .enumerate()
+                .map(|(i, x)| {
+                    parse_exact(x).map_err(|source| {
+                        CliError::Scenario(ScenarioError::Number { field: format!("{flag}[{i}]"), source })
+                    })
+                })
+                .collect()
+        })
+        .transpose()
+}
+
+impl ScenarioArgs {
+    fn flags_layer(&self) -> Result<ScenarioSpec, CliError> {
+        let kind = match self.init.as_deref() {
+            Some("gaussian") => Some(InitKind::Gaussian),
+            Some("explicit") => Some(InitKind::Explicit),
+            _ => None,
+        };
+        Ok(ScenarioSpec {
+            name: None,
+            gamma: num("--gamma", &self.gamma)?,
+            eta_u: num("--eta-u", &self.eta_u)?,
+            eta_w: num("--eta-w", &self.eta_w)?,
+            exx: num("--exx", &self.exx)?,
+            exy: num("--exy", &self.exy)?,
+            eyy: num("--eyy", &self.eyy)?,
+            init: InitSpec {
+                kind,
+                u0: list("--u0", &self.u0)?,
+                w0: list("--w0", &self.w0)?,
+                width: self.width,
+                sigma_u: num("--sigma-u", &self.sigma_u)?,
+                sigma_w: num("--sigma-w", &self.sigma_w)?,
+                seed: self.seed,
+                tie: self.tie.as_deref().map(|t| match t {
+                    "equal" => Tie::Equal,
+                    "opposite" => Tie::Opposite,
+                    _ => Tie::None,
+                }),
+            },
+        })
+    }
+
+    /// Builds the scenario: preset (or the default preset when nothing at all is given),
+    /// then the file, then the flags.
+    ///
+    /// # Errors
+    /// [`CliError::Scenario`] naming the field or flag.
+    pub fn resolve(&self) -> Result<Scenario, CliError> {
+        let flags = self.flags_layer()?;
+        let mut spec = ScenarioSpec::default();
+        let nothing = self.scenario.is_none() && self.preset.is_none() && flags == ScenarioSpec::default();
+        if let Some(name) = self.preset.as_deref().or(if nothing { Some(DEFAULT_PRESET) } else { None }) {
+            spec = preset(name)?;
+        }
+        if let Some(path) = &self.scenario {
+            spec = spec.overlay(&read_toml_file(path)?);
+        }
+        spec = spec.overlay(&flags);
+        Ok(spec.validate()?)
+    }
+}
