@@ -32,7 +32,10 @@ pub enum CliError {
 impl CliError {
     /// Shorthand for a usage error.
     pub fn usage(flag: &str, message: impl Into<String>) -> Self {
-        CliError::Usage { flag: flag.to_string(), message: message.into() }
+        CliError::Usage {
+            flag: flag.to_string(),
+            message: message.into(),
+        }
     }
 
     /// The process exit status for this error.

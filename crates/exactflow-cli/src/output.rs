@@ -56,10 +56,21 @@ impl Table {
     fn json(&self) -> Vec<u8> {
         let q = |s: &str| serde_json::Value::String(s.to_string()).to_string();
         let mut out = String::from("{\"metadata\":{");
-        let meta: Vec<String> = self.metadata.iter().map(|(k, v)| format!("{}:{}", q(k), q(v))).collect();
+        let meta: Vec<String> = self
+            .metadata
+            .iter()
+            .map(|(k, v)| format!("{}:{}", q(k), q(v)))
+            .collect();
         out.push_str(&meta.join(","));
         out.push_str("},\"columns\":[");
-        out.push_str(&self.columns.iter().map(|c| q(c)).collect::<Vec<_>>().join(","));
+        out.push_str(
+            &self
+                .columns
+                .iter()
+                .map(|c| q(c))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         out.push_str("],\"rows\":[");
         for (i, row) in self.text.iter().enumerate() {
             if i > 0 {
@@ -112,7 +123,10 @@ pub fn emit(bytes: &[u8], path: Option<&Path>) -> Result<(), CliError> {
             let mut lock = stdout.lock();
             match lock.write_all(bytes).and_then(|_| lock.flush()) {
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(source) => Err(CliError::Io { what: "standard output".into(), source }),
+                Err(source) => Err(CliError::Io {
+                    what: "standard output".into(),
+                    source,
+                }),
                 Ok(()) => Ok(()),
             }
         }
@@ -122,7 +136,10 @@ pub fn emit(bytes: &[u8], path: Option<&Path>) -> Result<(), CliError> {
                 Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
                 _ => std::path::PathBuf::from("."),
             };
-            let io = |source| CliError::Io { what: what.clone(), source };
+            let io = |source| CliError::Io {
+                what: what.clone(),
+                source,
+            };
             let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
             tmp.write_all(bytes).map_err(io)?;
             tmp.as_file().sync_all().map_err(io)?;
@@ -140,7 +157,10 @@ mod tests {
         Table {
             metadata: vec![("engine".into(), "fast".into())],
             columns: vec!["t".into(), "z".into()],
-            text: vec![vec!["0e0".into(), "1e0".into()], vec!["1e0".into(), "2.5e0".into()]],
+            text: vec![
+                vec!["0e0".into(), "1e0".into()],
+                vec!["1e0".into(), "2.5e0".into()],
+            ],
             values: vec![vec![0.0, 1.0], vec![1.0, 2.5]],
         }
     }

@@ -22,31 +22,71 @@ pub struct ScenarioArgs {
     #[arg(long, value_name = "N", help_heading = "Scenario")]
     pub width: Option<u64>,
     /// Output scale γ ≠ 0 (exact: 0.1 means 1/10; 3/7 is a rational).
-    #[arg(long, value_name = "X", allow_hyphen_values = true, help_heading = "Scenario")]
+    #[arg(
+        long,
+        value_name = "X",
+        allow_hyphen_values = true,
+        help_heading = "Scenario"
+    )]
     pub gamma: Option<String>,
     /// Learning rate η_u > 0 of the output layer u.
-    #[arg(long = "eta-u", value_name = "X", allow_hyphen_values = true, help_heading = "Scenario")]
+    #[arg(
+        long = "eta-u",
+        value_name = "X",
+        allow_hyphen_values = true,
+        help_heading = "Scenario"
+    )]
     pub eta_u: Option<String>,
     /// Learning rate η_w > 0 of the hidden layer w.
-    #[arg(long = "eta-w", value_name = "X", allow_hyphen_values = true, help_heading = "Scenario")]
+    #[arg(
+        long = "eta-w",
+        value_name = "X",
+        allow_hyphen_values = true,
+        help_heading = "Scenario"
+    )]
     pub eta_w: Option<String>,
     /// E[x²] > 0.
-    #[arg(long, value_name = "X", allow_hyphen_values = true, help_heading = "Scenario")]
+    #[arg(
+        long,
+        value_name = "X",
+        allow_hyphen_values = true,
+        help_heading = "Scenario"
+    )]
     pub exx: Option<String>,
     /// E[xy] (the target slope is θ* = E[xy]/E[x²]).
-    #[arg(long, value_name = "X", allow_hyphen_values = true, help_heading = "Scenario")]
+    #[arg(
+        long,
+        value_name = "X",
+        allow_hyphen_values = true,
+        help_heading = "Scenario"
+    )]
     pub exy: Option<String>,
     /// E[y²] ≥ E[xy]²/E[x²] (default: equality, a realizable target).
-    #[arg(long, value_name = "X", allow_hyphen_values = true, help_heading = "Scenario")]
+    #[arg(
+        long,
+        value_name = "X",
+        allow_hyphen_values = true,
+        help_heading = "Scenario"
+    )]
     pub eyy: Option<String>,
     /// Initialization kind: gaussian (seeded, reproducible) or explicit (--u0/--w0).
     #[arg(long, value_name = "KIND", value_parser = ["gaussian", "explicit"], help_heading = "Scenario")]
     pub init: Option<String>,
     /// Standard deviation of u₀'s entries (Gaussian init).
-    #[arg(long = "sigma-u", value_name = "X", allow_hyphen_values = true, help_heading = "Scenario")]
+    #[arg(
+        long = "sigma-u",
+        value_name = "X",
+        allow_hyphen_values = true,
+        help_heading = "Scenario"
+    )]
     pub sigma_u: Option<String>,
     /// Standard deviation of w₀'s entries (Gaussian init).
-    #[arg(long = "sigma-w", value_name = "X", allow_hyphen_values = true, help_heading = "Scenario")]
+    #[arg(
+        long = "sigma-w",
+        value_name = "X",
+        allow_hyphen_values = true,
+        help_heading = "Scenario"
+    )]
     pub sigma_w: Option<String>,
     /// Seed of the pinned Gaussian stream (ChaCha20 + Box–Muller; see docs).
     #[arg(long, value_name = "N", help_heading = "Scenario")]
@@ -55,10 +95,20 @@ pub struct ScenarioArgs {
     #[arg(long, value_name = "TIE", value_parser = ["none", "equal", "opposite"], help_heading = "Scenario")]
     pub tie: Option<String>,
     /// Explicit u₀ as a comma-separated list of exact numbers.
-    #[arg(long, value_name = "LIST", allow_hyphen_values = true, help_heading = "Scenario")]
+    #[arg(
+        long,
+        value_name = "LIST",
+        allow_hyphen_values = true,
+        help_heading = "Scenario"
+    )]
     pub u0: Option<String>,
     /// Explicit w₀ as a comma-separated list of exact numbers.
-    #[arg(long, value_name = "LIST", allow_hyphen_values = true, help_heading = "Scenario")]
+    #[arg(
+        long,
+        value_name = "LIST",
+        allow_hyphen_values = true,
+        help_heading = "Scenario"
+    )]
     pub w0: Option<String>,
 }
 
@@ -66,7 +116,10 @@ fn num(flag: &str, text: &Option<String>) -> Result<Option<Q>, CliError> {
     text.as_deref()
         .map(|t| {
             parse_exact(t).map_err(|source| {
-                CliError::Scenario(ScenarioError::Number { field: flag.to_string(), source })
+                CliError::Scenario(ScenarioError::Number {
+                    field: flag.to_string(),
+                    source,
+                })
             })
         })
         .transpose()
@@ -79,7 +132,10 @@ fn list(flag: &str, text: &Option<String>) -> Result<Option<Vec<Q>>, CliError> {
                 .enumerate()
                 .map(|(i, x)| {
                     parse_exact(x).map_err(|source| {
-                        CliError::Scenario(ScenarioError::Number { field: format!("{flag}[{i}]"), source })
+                        CliError::Scenario(ScenarioError::Number {
+                            field: format!("{flag}[{i}]"),
+                            source,
+                        })
                     })
                 })
                 .collect()
@@ -127,8 +183,13 @@ impl ScenarioArgs {
     pub fn resolve(&self) -> Result<Scenario, CliError> {
         let flags = self.flags_layer()?;
         let mut spec = ScenarioSpec::default();
-        let nothing = self.scenario.is_none() && self.preset.is_none() && flags == ScenarioSpec::default();
-        if let Some(name) = self.preset.as_deref().or(if nothing { Some(DEFAULT_PRESET) } else { None }) {
+        let nothing =
+            self.scenario.is_none() && self.preset.is_none() && flags == ScenarioSpec::default();
+        if let Some(name) =
+            self.preset
+                .as_deref()
+                .or(if nothing { Some(DEFAULT_PRESET) } else { None })
+        {
             spec = preset(name)?;
         }
         if let Some(path) = &self.scenario {

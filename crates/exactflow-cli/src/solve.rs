@@ -62,30 +62,47 @@ pub struct SolveArgs {
 fn parse_times(text: &str) -> Result<Vec<Q>, CliError> {
     let mut out = Vec::new();
     for (i, part) in text.split(',').enumerate() {
-        let t = parse_exact(part).map_err(|e| CliError::usage(&format!("--times[{i}]"), e.to_string()))?;
+        let t = parse_exact(part)
+            .map_err(|e| CliError::usage(&format!("--times[{i}]"), e.to_string()))?;
         if t.is_negative() {
-            return Err(CliError::usage(&format!("--times[{i}]"), format!("time must be >= 0, got {part}")));
+            return Err(CliError::usage(
+                &format!("--times[{i}]"),
+                format!("time must be >= 0, got {part}"),
+            ));
         }
         out.push(t);
     }
     if out.len() as u64 > MAX_POINTS {
-        return Err(CliError::usage("--times", format!("more than {MAX_POINTS} time points")));
+        return Err(CliError::usage(
+            "--times",
+            format!("more than {MAX_POINTS} time points"),
+        ));
     }
     Ok(out)
 }
 
 /// Parses `--grid T0:T1:N` into exact points `T0 + j (T1 − T0)/(N − 1)`.
 fn parse_grid(text: &str) -> Result<Vec<Q>, CliError> {
-    let bad = || CliError::usage("--grid", format!("expected T0:T1:N (for example 0:10:101), got {text:?}"));
+    let bad = || {
+        CliError::usage(
+            "--grid",
+            format!("expected T0:T1:N (for example 0:10:101), got {text:?}"),
+        )
+    };
     let parts: Vec<&str> = text.split(':').collect();
     let [t0, t1, n] = parts.as_slice() else {
         return Err(bad());
     };
     let t0 = parse_exact(t0).map_err(|e| CliError::usage("--grid", format!("T0: {e}")))?;
     let t1 = parse_exact(t1).map_err(|e| CliError::usage("--grid", format!("T1: {e}")))?;
-    let n: u64 = n.trim().parse().map_err(|_| CliError::usage("--grid", format!("N must be a positive integer, got {n:?}")))?;
+    let n: u64 = n.trim().parse().map_err(|_| {
+        CliError::usage("--grid", format!("N must be a positive integer, got {n:?}"))
+    })?;
     if n == 0 || n > MAX_POINTS {
-        return Err(CliError::usage("--grid", format!("N must be between 1 and {MAX_POINTS}, got {n}")));
+        return Err(CliError::usage(
+            "--grid",
+            format!("N must be between 1 and {MAX_POINTS}, got {n}"),
+        ));
     }
     if t0.is_negative() {
         return Err(CliError::usage("--grid", "T0 must be >= 0"));
@@ -101,7 +118,9 @@ fn grid(t0: &Q, t1: &Q, n: u64) -> Vec<Q> {
         return vec![t0.clone()];
     }
     let step = (t1 - t0) / Q::from_integer((n - 1).into());
-    (0..n).map(|j| t0 + &step * Q::from_integer(j.into())).collect()
+    (0..n)
+        .map(|j| t0 + &step * Q::from_integer(j.into()))
+        .collect()
 }
 
 /// Formats an exact time: through `f64` when it is exactly a double (fast), else from
@@ -128,7 +147,10 @@ pub fn run(args: &SolveArgs) -> Result<(), CliError> {
         ));
     }
     if args.certify {
-        return Err(CliError::usage("--certify", "certified bounds come with the mp engine, which is not part of this build yet"));
+        return Err(CliError::usage(
+            "--certify",
+            "certified bounds come with the mp engine, which is not part of this build yet",
+        ));
     }
     let digits = args.digits.unwrap_or(17);
     if !(1..=17).contains(&digits) {
@@ -139,7 +161,9 @@ pub fn run(args: &SolveArgs) -> Result<(), CliError> {
     }
     let digits = digits as usize;
     let columns = match &args.columns {
-        Some(list) => Column::parse_list(list).map_err(|e| CliError::usage("--columns", e.to_string()))?,
+        Some(list) => {
+            Column::parse_list(list).map_err(|e| CliError::usage("--columns", e.to_string()))?
+        }
         None => Column::ALL.to_vec(),
     };
     let scenario = args.scenario.resolve()?;
@@ -148,7 +172,8 @@ pub fn run(args: &SolveArgs) -> Result<(), CliError> {
         (Some(t), _) => parse_times(t)?,
         (None, Some(g)) => parse_grid(g)?,
         (None, None) => {
-            let h = parse_exact(&format!("{:e}", sol.horizon())).unwrap_or_else(|_| Q::from_integer(1.into()));
+            let h = parse_exact(&format!("{:e}", sol.horizon()))
+                .unwrap_or_else(|_| Q::from_integer(1.into()));
             grid(&Q::zero(), &h, DEFAULT_POINTS)
         }
     };
@@ -156,7 +181,10 @@ pub fn run(args: &SolveArgs) -> Result<(), CliError> {
     for (i, t) in times.iter().enumerate() {
         let x = q_to_f64(t);
         if !x.is_finite() {
-            return Err(CliError::usage("--times", format!("time point {i} is beyond the f64 range of the fast engine")));
+            return Err(CliError::usage(
+                "--times",
+                format!("time point {i} is beyond the f64 range of the fast engine"),
+            ));
         }
         tf.push(x);
     }
@@ -212,8 +240,19 @@ mod tests {
         let g = parse_grid("0:1:4").unwrap();
         assert_eq!(g[1], parse_exact("1/3").unwrap());
         assert_eq!(g[3], parse_exact("1").unwrap());
-        assert_eq!(parse_grid("2:2:1").unwrap(), vec![parse_exact("2").unwrap()]);
-        for bad in ["0:1", "0:1:0", "1:0:3", "-1:1:3", "0:x:3", "0:1:-2", "0:1:99999999999"] {
+        assert_eq!(
+            parse_grid("2:2:1").unwrap(),
+            vec![parse_exact("2").unwrap()]
+        );
+        for bad in [
+            "0:1",
+            "0:1:0",
+            "1:0:3",
+            "-1:1:3",
+            "0:x:3",
+            "0:1:-2",
+            "0:1:99999999999",
+        ] {
             assert!(parse_grid(bad).is_err(), "{bad}");
         }
     }

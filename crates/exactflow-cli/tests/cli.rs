@@ -4,7 +4,10 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn exactflow(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_exactflow")).args(args).output().expect("run exactflow")
+    Command::new(env!("CARGO_BIN_EXE_exactflow"))
+        .args(args)
+        .output()
+        .expect("run exactflow")
 }
 
 fn stdout(o: &Output) -> String {
@@ -50,44 +53,82 @@ fn solve_without_arguments_prints_the_default_preset_table() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     let lines: Vec<&str> = out.lines().filter(|l| !l.starts_with('#')).collect();
-    assert_eq!(lines[0], "t,z,slope,residual,loss,ntk,alignment,norm_u,norm_w");
+    assert_eq!(
+        lines[0],
+        "t,z,slope,residual,loss,ntk,alignment,norm_u,norm_w"
+    );
     assert_eq!(lines.len(), 1 + 21);
     assert!(out.contains("# scenario: alignment"));
     // First row: t = 0, z = 1.
-    assert!(lines[1].starts_with("0.0000000000000000e0,1.0000000000000000e0,"), "{}", lines[1]);
+    assert!(
+        lines[1].starts_with("0.0000000000000000e0,1.0000000000000000e0,"),
+        "{}",
+        lines[1]
+    );
 }
 
 #[test]
 fn scenario_file_with_zero_learning_rate_exits_2_naming_the_field() {
     let d = tempfile::tempdir().unwrap();
-    let f = write(d.path(), "s.toml", &EXAMPLE.replace("eta_u = \"0.7\"", "eta_u = \"0\""));
-    assert_input_error(&exactflow(&["solve", "--scenario", &f, "--times", "0,1"]), "model.eta_u");
+    let f = write(
+        d.path(),
+        "s.toml",
+        &EXAMPLE.replace("eta_u = \"0.7\"", "eta_u = \"0\""),
+    );
+    assert_input_error(
+        &exactflow(&["solve", "--scenario", &f, "--times", "0,1"]),
+        "model.eta_u",
+    );
 }
 
 #[test]
 fn scenario_file_with_negative_exx_exits_2() {
     let d = tempfile::tempdir().unwrap();
-    let f = write(d.path(), "s.toml", &EXAMPLE.replace("exx = \"1.1\"", "exx = \"-1\""));
-    assert_input_error(&exactflow(&["solve", "--scenario", &f, "--times", "0,1"]), "data.exx");
+    let f = write(
+        d.path(),
+        "s.toml",
+        &EXAMPLE.replace("exx = \"1.1\"", "exx = \"-1\""),
+    );
+    assert_input_error(
+        &exactflow(&["solve", "--scenario", &f, "--times", "0,1"]),
+        "data.exx",
+    );
 }
 
 #[test]
 fn scenario_file_with_malformed_number_exits_2() {
     let d = tempfile::tempdir().unwrap();
-    let f = write(d.path(), "s.toml", &EXAMPLE.replace("\"-0.2\"", "\"-0.2x\""));
-    assert_input_error(&exactflow(&["solve", "--scenario", &f, "--times", "0,1"]), "init.u0[1]");
+    let f = write(
+        d.path(),
+        "s.toml",
+        &EXAMPLE.replace("\"-0.2\"", "\"-0.2x\""),
+    );
+    assert_input_error(
+        &exactflow(&["solve", "--scenario", &f, "--times", "0,1"]),
+        "init.u0[1]",
+    );
 }
 
 #[test]
 fn scenario_file_with_mismatched_lengths_exits_2() {
     let d = tempfile::tempdir().unwrap();
-    let f = write(d.path(), "s.toml", &EXAMPLE.replace("\"0.1\", \"-0.7\"]", "\"0.1\"]"));
-    assert_input_error(&exactflow(&["solve", "--scenario", &f, "--times", "0,1"]), "init.w0");
+    let f = write(
+        d.path(),
+        "s.toml",
+        &EXAMPLE.replace("\"0.1\", \"-0.7\"]", "\"0.1\"]"),
+    );
+    assert_input_error(
+        &exactflow(&["solve", "--scenario", &f, "--times", "0,1"]),
+        "init.w0",
+    );
 }
 
 #[test]
 fn unreadable_or_invalid_toml_exits_2() {
-    assert_input_error(&exactflow(&["solve", "--scenario", "/nonexistent/s.toml"]), "/nonexistent/s.toml");
+    assert_input_error(
+        &exactflow(&["solve", "--scenario", "/nonexistent/s.toml"]),
+        "/nonexistent/s.toml",
+    );
     let d = tempfile::tempdir().unwrap();
     let f = write(d.path(), "s.toml", "[model\n");
     assert_input_error(&exactflow(&["solve", "--scenario", &f]), "not valid TOML");
@@ -97,31 +138,81 @@ fn unreadable_or_invalid_toml_exits_2() {
 fn bad_flags_exit_2_naming_the_flag() {
     assert_input_error(&exactflow(&["solve", "--preset", "nope"]), "--preset");
     assert_input_error(&exactflow(&["solve", "--gamma", "abc"]), "--gamma");
-    assert_input_error(&exactflow(&["solve", "--preset", "kernel", "--gamma", "0"]), "model.gamma");
-    assert_input_error(&exactflow(&["solve", "--preset", "kernel", "--eta-w", "-1"]), "model.eta_w");
-    assert_input_error(&exactflow(&["solve", "--preset", "kernel", "--width", "0"]), "init.width");
-    assert_input_error(&exactflow(&["solve", "--preset", "kernel", "--width", "2000000"]), "init.width");
-    assert_input_error(&exactflow(&["solve", "--preset", "kernel", "--exy", "inf"]), "--exy");
-    assert_input_error(&exactflow(&["solve", "--preset", "kernel", "--digits", "18"]), "--digits");
-    assert_input_error(&exactflow(&["solve", "--preset", "kernel", "--columns", "z,bogus"]), "--columns");
-    assert_input_error(&exactflow(&["solve", "--preset", "kernel", "--grid", "0:1"]), "--grid");
-    assert_input_error(&exactflow(&["solve", "--preset", "kernel", "--times", "0,-1"]), "--times[1]");
-    assert_input_error(&exactflow(&["solve", "--preset", "kernel", "--times", "1e400"]), "--times");
-    assert_input_error(&exactflow(&["solve", "--u0", "1,2", "--w0", "1", "--exy", "1"]), "init.w0");
+    assert_input_error(
+        &exactflow(&["solve", "--preset", "kernel", "--gamma", "0"]),
+        "model.gamma",
+    );
+    assert_input_error(
+        &exactflow(&["solve", "--preset", "kernel", "--eta-w", "-1"]),
+        "model.eta_w",
+    );
+    assert_input_error(
+        &exactflow(&["solve", "--preset", "kernel", "--width", "0"]),
+        "init.width",
+    );
+    assert_input_error(
+        &exactflow(&["solve", "--preset", "kernel", "--width", "2000000"]),
+        "init.width",
+    );
+    assert_input_error(
+        &exactflow(&["solve", "--preset", "kernel", "--exy", "inf"]),
+        "--exy",
+    );
+    assert_input_error(
+        &exactflow(&["solve", "--preset", "kernel", "--digits", "18"]),
+        "--digits",
+    );
+    assert_input_error(
+        &exactflow(&["solve", "--preset", "kernel", "--columns", "z,bogus"]),
+        "--columns",
+    );
+    assert_input_error(
+        &exactflow(&["solve", "--preset", "kernel", "--grid", "0:1"]),
+        "--grid",
+    );
+    assert_input_error(
+        &exactflow(&["solve", "--preset", "kernel", "--times", "0,-1"]),
+        "--times[1]",
+    );
+    assert_input_error(
+        &exactflow(&["solve", "--preset", "kernel", "--times", "1e400"]),
+        "--times",
+    );
+    assert_input_error(
+        &exactflow(&["solve", "--u0", "1,2", "--w0", "1", "--exy", "1"]),
+        "init.w0",
+    );
     assert_input_error(&exactflow(&["solve", "--engine", "mp"]), "--engine");
     // clap's own usage errors also exit 2.
     assert_eq!(exactflow(&["solve", "--nope"]).status.code(), Some(2));
-    assert_eq!(exactflow(&["solve", "--times", "1", "--grid", "0:1:2"]).status.code(), Some(2));
+    assert_eq!(
+        exactflow(&["solve", "--times", "1", "--grid", "0:1:2"])
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
 fn failed_run_leaves_no_output_file() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("t.csv");
-    let o = exactflow(&["solve", "--preset", "kernel", "--gamma", "0", "--out", out.to_str().unwrap()]);
+    let o = exactflow(&[
+        "solve",
+        "--preset",
+        "kernel",
+        "--gamma",
+        "0",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(!out.exists());
-    assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 0, "no temporary left behind");
+    assert_eq!(
+        std::fs::read_dir(d.path()).unwrap().count(),
+        0,
+        "no temporary left behind"
+    );
 }
 
 #[test]
@@ -130,12 +221,29 @@ fn out_file_is_written_whole_in_each_format() {
     let f = write(d.path(), "s.toml", EXAMPLE);
     for (fmt, name) in [("csv", "t.csv"), ("json", "t.json"), ("npy", "t.npy")] {
         let out = d.path().join(name);
-        let o = exactflow(&["solve", "--scenario", &f, "--grid", "0:2:5", "--format", fmt, "--out", out.to_str().unwrap()]);
+        let o = exactflow(&[
+            "solve",
+            "--scenario",
+            &f,
+            "--grid",
+            "0:2:5",
+            "--format",
+            fmt,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         assert!(o.stdout.is_empty());
         let bytes = std::fs::read(&out).unwrap();
         match fmt {
-            "csv" => assert_eq!(String::from_utf8(bytes).unwrap().lines().filter(|l| !l.starts_with('#')).count(), 6),
+            "csv" => assert_eq!(
+                String::from_utf8(bytes)
+                    .unwrap()
+                    .lines()
+                    .filter(|l| !l.starts_with('#'))
+                    .count(),
+                6
+            ),
             "json" => {
                 let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
                 assert_eq!(v["rows"].as_array().unwrap().len(), 5);
@@ -145,7 +253,9 @@ fn out_file_is_written_whole_in_each_format() {
             }
             _ => {
                 let hl = u16::from_le_bytes([bytes[8], bytes[9]]) as usize;
-                assert!(std::str::from_utf8(&bytes[10..10 + hl]).unwrap().contains("(5, 9)"));
+                assert!(std::str::from_utf8(&bytes[10..10 + hl])
+                    .unwrap()
+                    .contains("(5, 9)"));
                 assert_eq!(bytes.len(), 10 + hl + 5 * 9 * 8);
             }
         }
@@ -154,8 +264,24 @@ fn out_file_is_written_whole_in_each_format() {
 
 #[test]
 fn output_is_deterministic_and_columns_select() {
-    let a = exactflow(&["solve", "--preset", "rescaling", "--grid", "0:100:7", "--columns", "residual,z"]);
-    let b = exactflow(&["solve", "--preset", "rescaling", "--grid", "0:100:7", "--columns", "residual,z"]);
+    let a = exactflow(&[
+        "solve",
+        "--preset",
+        "rescaling",
+        "--grid",
+        "0:100:7",
+        "--columns",
+        "residual,z",
+    ]);
+    let b = exactflow(&[
+        "solve",
+        "--preset",
+        "rescaling",
+        "--grid",
+        "0:100:7",
+        "--columns",
+        "residual,z",
+    ]);
     assert_eq!(a.stdout, b.stdout);
     let out = stdout(&a);
     assert!(out.lines().any(|l| l == "t,z,residual"), "{out}");
@@ -165,9 +291,24 @@ fn output_is_deterministic_and_columns_select() {
 fn digits_and_exact_times() {
     let d = tempfile::tempdir().unwrap();
     let f = write(d.path(), "s.toml", EXAMPLE);
-    let o = exactflow(&["solve", "--scenario", &f, "--times", "1/3,0.1", "--digits", "5", "--columns", "z"]);
+    let o = exactflow(&[
+        "solve",
+        "--scenario",
+        &f,
+        "--times",
+        "1/3,0.1",
+        "--digits",
+        "5",
+        "--columns",
+        "z",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let rows: Vec<String> = stdout(&o).lines().filter(|l| !l.starts_with('#')).skip(1).map(String::from).collect();
+    let rows: Vec<String> = stdout(&o)
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .skip(1)
+        .map(String::from)
+        .collect();
     assert!(rows[0].starts_with("3.3333e-1,"), "{}", rows[0]);
     assert!(rows[1].starts_with("1.0000e-1,"), "{}", rows[1]);
 }
@@ -176,9 +317,37 @@ fn digits_and_exact_times() {
 fn flags_override_the_file_field_by_field() {
     let d = tempfile::tempdir().unwrap();
     let f = write(d.path(), "s.toml", EXAMPLE);
-    let base = exactflow(&["solve", "--scenario", &f, "--times", "1", "--columns", "residual"]);
-    let same = exactflow(&["solve", "--scenario", &f, "--times", "1", "--columns", "residual", "--gamma", "9/10"]);
-    let other = exactflow(&["solve", "--scenario", &f, "--times", "1", "--columns", "residual", "--gamma", "1"]);
+    let base = exactflow(&[
+        "solve",
+        "--scenario",
+        &f,
+        "--times",
+        "1",
+        "--columns",
+        "residual",
+    ]);
+    let same = exactflow(&[
+        "solve",
+        "--scenario",
+        &f,
+        "--times",
+        "1",
+        "--columns",
+        "residual",
+        "--gamma",
+        "9/10",
+    ]);
+    let other = exactflow(&[
+        "solve",
+        "--scenario",
+        &f,
+        "--times",
+        "1",
+        "--columns",
+        "residual",
+        "--gamma",
+        "1",
+    ]);
     assert_eq!(base.stdout, same.stdout);
     assert_ne!(base.stdout, other.stdout);
 }
@@ -198,9 +367,27 @@ fn help_documents_every_flag() {
     assert_eq!(o.status.code(), Some(0));
     let h = stdout(&o);
     for flag in [
-        "--scenario", "--preset", "--width", "--gamma", "--eta-u", "--eta-w", "--exx", "--exy", "--eyy", "--init",
-        "--sigma-u", "--sigma-w", "--seed", "--times", "--grid", "--engine", "--digits", "--certify", "--format",
-        "--out", "--columns",
+        "--scenario",
+        "--preset",
+        "--width",
+        "--gamma",
+        "--eta-u",
+        "--eta-w",
+        "--exx",
+        "--exy",
+        "--eyy",
+        "--init",
+        "--sigma-u",
+        "--sigma-w",
+        "--seed",
+        "--times",
+        "--grid",
+        "--engine",
+        "--digits",
+        "--certify",
+        "--format",
+        "--out",
+        "--columns",
     ] {
         assert!(h.contains(flag), "--help lacks {flag}");
     }

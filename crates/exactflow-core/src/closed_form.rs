@@ -50,14 +50,11 @@ pub struct Constants<R> {
     n_zero: bool,
     q_zero: bool,
     omega_zero: bool,
-    k: R,
     a: R,
     theta: R,
     lstar: R,
     e0: R,
     slope0: R,
-    sqrt_eta_u: R,
-    sqrt_eta_w: R,
     s: R,
     d: R,
     /// `A = a k² S / 2`.
@@ -74,12 +71,6 @@ pub struct Constants<R> {
     two_ake0: R,
     /// `k²/2`.
     half_k2: R,
-    /// `X̃ = ũ₀·w̃₀`.
-    xt: R,
-    /// `|ũ₀|²`.
-    pu: R,
-    /// `|w̃₀|²`.
-    pw: R,
     /// `z₊ = N/Q`.
     z_plus: R,
     /// `Some(true)` when `w̃ → 0` (θ* = 0, rank-one init, M > 0), `Some(false)` when
@@ -88,9 +79,34 @@ pub struct Constants<R> {
     frame: Frame<R>,
     zero: R,
     one: R,
-    two: R,
-    four: R,
+    half: R,
     nan: R,
+    inv_omega: R,
+    inv_q: R,
+    e0_over_q: R,
+    quarter_k: R,
+    quarter_ks: R,
+    quarter_kd: R,
+    four_inv_k: R,
+    four_xt: R,
+    four_pu: R,
+    four_pw: R,
+    half_sqrt_eta_u: R,
+    half_sqrt_eta_w: R,
+}
+
+/// The decay factors at one time point: `E = e^{−ωt} = em·2^sh` (`sh ≠ 0` only where
+/// `E` is below the type's normal range), `E` rounded into the type, `τ = (1 − E)/ω`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decay<R> {
+    /// Mantissa of `E`.
+    pub em: R,
+    /// Binary exponent offset of `E`.
+    pub sh: i64,
+    /// `E` itself (may underflow).
+    pub e_full: R,
+    /// `τ = (1 − E)/ω`, or `t` when `ω = 0`.
+    pub tau: R,
 }
 
 /// Every observable of MODEL.md §5 at one time point, in the order of the trajectory
@@ -219,6 +235,26 @@ impl<R: Real> Constants<R> {
                 across_zero: red.gram.is_zero(),
             }
         };
+        let one = R::from_i32(1, ctx);
+        let half = one.clone() / two.clone();
+        let quarter = half.clone() * half.clone();
+        let inv_q = if q_zero {
+            zero.clone()
+        } else {
+            one.clone() / q.clone()
+        };
+        let e0 = R::from_q(&red.e0, ctx);
+        let vanishing_layer = if red.theta.is_zero()
+            && red.gram.is_zero()
+            && !red.m.is_zero()
+            && !s_zero
+            && !d_zero
+            && !q_zero
+        {
+            Some(red.m.is_positive())
+        } else {
+            None
+        };
         Constants {
             origin: red.is_origin(),
             s_zero,
@@ -226,14 +262,27 @@ impl<R: Real> Constants<R> {
             n_zero,
             q_zero,
             omega_zero: red.omega2.is_zero(),
-            k,
             a: R::from_q(&red.a, ctx),
             theta: R::from_q(&red.theta, ctx),
             lstar: R::from_q(&red.lstar, ctx),
-            e0: R::from_q(&red.e0, ctx),
+            e0_over_q: e0.clone() * inv_q.clone(),
+            e0,
             slope0: R::from_q(&red.slope0, ctx),
-            sqrt_eta_u: R::sqrt_q(&red.eta_u, ctx),
-            sqrt_eta_w: R::sqrt_q(&red.eta_w, ctx),
+            inv_omega: if red.omega2.is_zero() {
+                zero.clone()
+            } else {
+                one.clone() / omega.clone()
+            },
+            quarter_k: quarter.clone() * k.clone(),
+            quarter_ks: quarter.clone() * k.clone() * s.clone(),
+            quarter_kd: quarter * k.clone() * d.clone(),
+            four_inv_k: four.clone() / k,
+            four_xt: four.clone() * xt,
+            four_pu: four.clone() * R::from_q(&red.pu, ctx),
+            four_pw: four * R::from_q(&red.pw, ctx),
+            half_sqrt_eta_u: R::sqrt_q(&red.eta_u, ctx) * half.clone(),
+            half_sqrt_eta_w: R::sqrt_q(&red.eta_w, ctx) * half.clone(),
+            half_k2: R::from_q(&red.k2, ctx) * half.clone(),
             s,
             d,
             a_coef,
@@ -241,28 +290,14 @@ impl<R: Real> Constants<R> {
             w,
             n,
             q,
+            inv_q,
             two_ake0,
-            half_k2: R::from_q(&red.k2, ctx) / two.clone(),
-            xt,
-            pu: R::from_q(&red.pu, ctx),
-            pw: R::from_q(&red.pw, ctx),
             z_plus,
-            vanishing_layer: if red.theta.is_zero()
-                && red.gram.is_zero()
-                && !red.m.is_zero()
-                && !s_zero
-                && !d_zero
-                && !q_zero
-            {
-                Some(red.m.is_positive())
-            } else {
-                None
-            },
+            vanishing_layer,
             frame,
             zero,
-            one: R::from_i32(1, ctx),
-            two: R::from_i32(2, ctx),
-            four: R::from_i32(4, ctx),
+            one,
+            half,
             nan: R::nan(ctx),
         }
     }
@@ -280,11 +315,48 @@ impl<R: Real> Constants<R> {
     /// `max(|θ*|, |slope₀|)`), a norm near a zero crossing (error relative to the larger
     /// norm in normalized units), the alignment (absolute error). The rounding of `t`
     /// itself and of `ω` contribute a relative `ωt·u` to the decaying quantities.
+    #[inline(always)]
     pub fn eval(&self, t: &R) -> Observables<R> {
-        let (zero, one, two) = (&self.zero, &self.one, &self.two);
+        self.eval_at(self.decay(t))
+    }
+
+    /// The transcendental part of [`Constants::eval`]: `E = e^{−ωt}` (as `m·2^j`), `E`
+    /// itself and `τ = (1 − E)/ω`. Split out so that batch evaluators can compute it for
+    /// many points first and then run the purely arithmetic [`Constants::eval_at`].
+    #[inline(always)]
+    pub fn decay(&self, t: &R) -> Decay<R> {
+        let one = &self.one;
+        // E = e^{−ωt} = em·2^sh, and τ = (1 − E)/ω (τ = t when ω = 0).
+        let (em, sh, e_full, tau) = if self.omega_zero {
+            (one.clone(), 0, one.clone(), t.clone())
+        } else {
+            let x = self.omega.clone() * t.clone();
+            if x.to_f64() < std::f64::consts::LN_2 {
+                let m1 = (-x).exp_m1();
+                let e = one.clone() + m1.clone();
+                (e.clone(), 0, e, -m1 * self.inv_omega.clone())
+            } else {
+                let (m, j) = R::exp_neg_split(&x);
+                let e = m.ldexp(j);
+                let tau = (one.clone() - e.clone()) * self.inv_omega.clone();
+                (m, j, e, tau)
+            }
+        };
+        Decay {
+            em,
+            sh,
+            e_full,
+            tau,
+        }
+    }
+
+    /// Every observable from the decay factors of one time point (see [`Constants::decay`]).
+    #[inline(always)]
+    pub fn eval_at(&self, dec: Decay<R>) -> Observables<R> {
+        let (zero, one, half) = (&self.zero, &self.one, &self.half);
         if self.origin {
             let residual = -self.theta.clone();
-            let loss = self.a.clone() * residual.clone() * residual.clone() / two.clone()
+            let loss = self.a.clone() * residual.clone() * residual.clone() * half.clone()
                 + self.lstar.clone();
             return Observables {
                 z: one.clone(),
@@ -297,23 +369,12 @@ impl<R: Real> Constants<R> {
                 norm_w: zero.clone(),
             };
         }
-        // E = e^{−ωt} = em·2^sh, and τ = (1 − E)/ω.
-        let (em, sh, e_full, tau) = if self.omega_zero {
-            (one.clone(), 0, one.clone(), t.clone())
-        } else {
-            let x = self.omega.clone() * t.clone();
-            if x.to_f64() < std::f64::consts::LN_2 {
-                let m1 = (-x).exp_m1();
-                let e = one.clone() + m1.clone();
-                (e.clone(), 0, e, -m1 / self.omega.clone())
-            } else {
-                let (m, j) = R::exp_neg_split(&x);
-                let e = m.ldexp(j);
-                let tau = (one.clone() - e.clone()) / self.omega.clone();
-                (m, j, e, tau)
-            }
-        };
-        let e_keep = (em.clone(), sh);
+        let Decay {
+            em,
+            sh,
+            e_full,
+            tau,
+        } = dec;
         // num = E + Nτ and den = E + Qτ, each as (mantissa, binary shift): when N = 0
         // (or Q = 0) the sum is E itself and keeps E's scaling.
         let (num_m, num_sh) = if self.n_zero {
@@ -326,21 +387,25 @@ impl<R: Real> Constants<R> {
         } else {
             (e_full + self.q.clone() * tau.clone(), 0)
         };
-        let den_keep = (den_m.clone(), den_sh);
-        let z = (num_m.clone() / den_m.clone()).ldexp(num_sh - den_sh);
-        let zinv = (den_m.clone() / num_m.clone()).ldexp(den_sh - num_sh);
-        // z − 1 = −(A − B − C)·τ/(E + Qτ).
-        let zm1 = (-(self.two_ake0.clone() * tau.clone()) / den_m.clone()).ldexp(-den_sh);
-        let tau_keep = tau;
+        let inv_num = one.clone() / num_m.clone();
+        let inv_den = one.clone() / den_m.clone();
+        let z_sh = num_sh - den_sh;
+        // z = num/den, 1/z = den/num.
+        let z = (num_m.clone() * inv_den.clone()).ldexp(z_sh);
+        let zinv = (den_m.clone() * inv_num.clone()).ldexp(-z_sh);
+        // z − 1 = −(A − B − C)τ/(E + Qτ) and (z − 1)/z = −(A − B − C)τ/(E + Nτ).
+        let a_tau = self.two_ake0.clone() * tau;
+        let zm1 = (-(a_tau.clone() * inv_den.clone())).ldexp(-den_sh);
+        let r = (-(a_tau * inv_num.clone())).ldexp(-num_sh);
         // e = e₀ E (A z + W)/(Q (E + Nτ)), or e₀/(E + Nτ) when Q = 0.
         let residual = if self.q_zero {
-            (self.e0.clone() / num_m.clone()).ldexp(-num_sh)
+            (self.e0.clone() * inv_num.clone()).ldexp(-num_sh)
         } else {
             let lam = self.a_coef.clone() * z.clone() + self.w.clone();
             if self.n_zero {
-                self.e0.clone() * lam / self.q.clone()
+                self.e0_over_q.clone() * lam
             } else {
-                (self.e0.clone() * em * lam / (self.q.clone() * num_m.clone())).ldexp(sh)
+                (self.e0_over_q.clone() * em.clone() * lam * inv_num.clone()).ldexp(sh)
             }
         };
         // S z and D/z with exact zeros kept exact (0·∞ never arises).
@@ -354,128 +419,54 @@ impl<R: Real> Constants<R> {
         } else {
             self.d.clone() * zinv.clone()
         };
-        // Slope: θ* + e, or slope₀ + k (z−1)(S + D/z)/4; keep the smaller error bound.
-        let change =
-            self.k.clone() * zm1.clone() * (self.s.clone() + dz.clone()) / self.four.clone();
-        let bound_residual = self.theta.abs() + residual.abs();
-        let bound_change = self.slope0.abs() + change.abs();
         let slope = if self.d_zero {
             // δ₀ = 0: slope = k S z/4, a product (exact form, even where z underflows).
-            (self.k.clone() * self.s.clone() * (num_m.clone() / den_m.clone()) / self.four.clone())
-                .ldexp(num_sh - den_sh)
+            (self.quarter_ks.clone() * num_m.clone() * inv_den.clone()).ldexp(z_sh)
         } else if self.s_zero {
             // s₀ = 0: slope = −k D/(4z).
-            -(self.k.clone() * self.d.clone() * (den_m.clone() / num_m.clone()) / self.four.clone())
-                .ldexp(den_sh - num_sh)
-        } else if bound_change < bound_residual {
-            self.slope0.clone() + change
+            -(self.quarter_kd.clone() * den_m.clone() * inv_num.clone()).ldexp(-z_sh)
         } else {
-            self.theta.clone() + residual.clone()
-        };
-        let loss =
-            self.a.clone() * residual.clone() * residual.clone() / two.clone() + self.lstar.clone();
-        let ntk = self.half_k2.clone() * (sz + dz);
-        // 4|ũ|² and 4|w̃|², each by two forms; keep the one with the smaller bound.
-        // (i) From the initial norms: |ũ|² = |ũ₀|² + Δ, |w̃|² = |w̃₀|² + Δ with
-        //     Δ = ((z−1)/z)·(S(z−1) + 4X̃)/4 — exact at t = 0, good while the change is
-        //     small or adds to the initial norm.
-        // (z−1)/z = −(A−B−C)τ/(E + Nτ), without forming z − 1 or 1/z (either may overflow).
-        let r = (-(self.two_ake0.clone() * tau_keep) / num_m.clone()).ldexp(-num_sh);
-        let s_zm1 = if self.s_zero {
-            zero.clone()
-        } else {
-            self.s.clone() * zm1.clone()
-        };
-        let four_xt = self.four.clone() * self.xt.clone();
-        let delta4 = r.clone() * (s_zm1.clone() + four_xt.clone());
-        let bound_i = r.abs() * (s_zm1.abs() + four_xt.abs());
-        let pu4_i = self.four.clone() * self.pu.clone() + delta4.clone();
-        let pw4_i = self.four.clone() * self.pw.clone() + delta4;
-        let bu_i = self.four.clone() * self.pu.clone() + bound_i.clone();
-        let bw_i = self.four.clone() * self.pw.clone() + bound_i;
-        // (ii) In the frame of span{s₀, δ₀} (z and 1/z exchanged in the δ₀ frame):
-        //     (ℓz + a)(ℓ + a/z) + c²/z and (ℓz − a)(ℓ − a/z) + c²/z — good when z has
-        //     moved far from 1 and one of s, δ dominates.
-        let f = &self.frame;
-        let z_inv_keep = zinv.clone();
-        let (zz, zi) = if f.delta {
-            (zinv, z.clone())
-        } else {
-            (z.clone(), zinv)
-        };
-        let lz = f.len.clone() * zz;
-        // z or 1/z overflows only when z₊ ∈ {0, ∞}, i.e. δ₀ = 0 or s₀ = 0, and then
-        // M = 0 and gram = 0 exactly: keep those products exactly zero (no 0·∞).
-        let az = if f.along_zero {
-            zero.clone()
-        } else {
-            f.along.clone() * zi.clone()
-        };
-        let cross = if f.across_zero {
-            zero.clone()
-        } else {
-            f.across2.clone() * zi
-        };
-        let (mut lp, mut lm) = (lz.clone() + f.along.clone(), lz.clone() - f.along.clone());
-        let (mut rp, mut rm) = (f.len.clone() + az.clone(), f.len.clone() - az.clone());
-        if let Some(w_vanishes) = self.vanishing_layer {
-            // θ* = 0 and a rank-one initialization: one layer decays to 0 and the factors
-            // above vanish at z = z₊. Rewrite them through y = z − z₊ = (A−B−C)E/(Q(E+Qτ)).
-            let y = (self.two_ake0.clone() * e_keep.0.clone()
-                / (self.q.clone() * den_keep.0.clone()))
-            .ldexp(e_keep.1 - den_keep.1);
-            let (l, r) = if f.delta {
-                // ℓ/z − a = −ℓ y/(z z₊), ℓ − a z = −ℓ y/z₊.
-                let t = -(f.len.clone() * y) / self.z_plus.clone();
-                (t.clone() * z_inv_keep.clone(), t)
+            // θ* + e, or slope₀ + k (z−1)(S + D/z)/4: keep the smaller error bound.
+            let change = self.quarter_k.clone() * zm1.clone() * (self.s.clone() + dz.clone());
+            let bound_residual = self.theta.abs() + residual.abs();
+            let bound_change = self.slope0.abs() + change.abs();
+            if bound_change < bound_residual {
+                self.slope0.clone() + change
             } else {
-                // ℓz − a = ℓ y, ℓ − a/z = ℓ y/z.
-                let t = f.len.clone() * y;
-                (t.clone(), t * z_inv_keep.clone())
-            };
-            // In either frame the vanishing vector is w̃ (the "−" pair) when M > 0, ũ when
-            // M < 0.
-            if w_vanishes {
-                lm = l;
-                rm = r;
-            } else {
-                lp = l;
-                rp = r;
+                self.theta.clone() + residual.clone()
             }
-        }
-        let pu4_ii = lp.clone() * rp.clone() + cross.clone();
-        let pw4_ii = lm.clone() * rm.clone() + cross.clone();
-        // Rounding bounds of the two products: |x̂ŷ − xy| ≲ u(|x|_abs|ŷ| + |x̂||y|_abs),
-        // where |x|_abs = ℓz + |a| bounds the terms x was summed from.
-        let lab = lz + f.along.abs();
-        let rab = f.len.clone() + az.abs();
-        let bu_ii = lab.clone() * rp.abs() + lp.abs() * rab.clone() + cross.clone();
-        let bw_ii = lab * rm.abs() + lm.abs() * rab + cross;
-        let pu4 = if bu_i <= bu_ii { pu4_i } else { pu4_ii };
-        let pw4 = if bw_i <= bw_ii { pw4_i } else { pw4_ii };
-        let (ru, rw) = if self.n_zero || self.q_zero {
-            // z₊ ∈ {0, ∞}: δ₀ = 0 or s₀ = 0, so |ũ| = |w̃| = ℓ·√z' / 2 (z' = z, or 1/z in
+        };
+        let loss = self.a.clone() * residual.clone() * residual.clone() * half.clone()
+            + self.lstar.clone();
+        let ntk = self.half_k2.clone() * (sz + dz);
+        let (ru, rw, pp) = if self.n_zero || self.q_zero {
+            // z₊ ∈ {0, ∞}: δ₀ = 0 or s₀ = 0, so |ũ| = |w̃| = ℓ·√z'/2 (z' = z, or 1/z in
             // the δ₀ frame). Take the root of the scaled z' so that norms near 1e-160
             // stay exact even when z' itself is below the normal range.
+            let f = &self.frame;
             let (m, j) = if f.delta {
-                (den_m.clone() / num_m.clone(), den_sh - num_sh)
+                (den_m * inv_num, -z_sh)
             } else {
-                (num_m.clone() / den_m.clone(), num_sh - den_sh)
+                (num_m * inv_den, z_sh)
             };
             let h = j.div_euclid(2);
             let root = (m.ldexp(j - 2 * h)).sqrt().ldexp(h);
             let r = f.len.clone() * root;
-            (r.clone(), r)
+            (r.clone(), r, None)
         } else {
-            // Both are ≥ 0 exactly; a rounded difference may dip below.
-            let clamp = |x: R| if x < *zero { zero.clone() } else { x };
-            (clamp(pu4).sqrt(), clamp(pw4).sqrt())
+            let (pu4, pw4) = self.norms4(&z, &zinv, &zm1, &r, (&em, sh), (&den_m, den_sh));
+            let pp = pu4.clone() * pw4.clone();
+            (pu4.sqrt(), pw4.sqrt(), Some(pp))
         };
-        let norm_u = ru.clone() * self.sqrt_eta_u.clone() / two.clone();
-        let norm_w = rw.clone() * self.sqrt_eta_w.clone() / two.clone();
-        // ζ = ũ·w̃/(|ũ||w̃|) = 4 (slope/k)/(√(4|ũ|²) √(4|w̃|²)), clamped to [−1, 1].
-        let mut alignment =
-            self.four.clone() * (slope.clone() / self.k.clone()) / ru.clone() / rw.clone();
+        let norm_u = ru.clone() * self.half_sqrt_eta_u.clone();
+        let norm_w = rw.clone() * self.half_sqrt_eta_w.clone();
+        // ζ = ũ·w̃/(|ũ||w̃|) = 4 (slope/k)/√(4|ũ|² · 4|w̃|²), clamped to [−1, 1]; the
+        // product is formed only where it cannot over- or underflow.
+        let four_slope_k = self.four_inv_k.clone() * slope.clone();
+        let mut alignment = match pp {
+            Some(pp) if pp.to_f64() > 1e-290 && pp.to_f64() < 1e290 => four_slope_k / pp.sqrt(),
+            _ => four_slope_k / ru.clone() / rw.clone(),
+        };
         if alignment > *one {
             alignment = one.clone();
         } else if alignment < -one.clone() {
@@ -491,5 +482,82 @@ impl<R: Real> Constants<R> {
             norm_u,
             norm_w,
         }
+    }
+
+    /// `4|ũ|²` and `4|w̃|²`, each by two forms, keeping the one with the smaller
+    /// rounding-error bound; clamped at 0 (a rounded difference may dip below).
+    #[inline(always)]
+    fn norms4(&self, z: &R, zinv: &R, zm1: &R, r: &R, e: (&R, i64), den: (&R, i64)) -> (R, R) {
+        let zero = &self.zero;
+        // (i) From the initial norms: |ũ|² = |ũ₀|² + Δ, |w̃|² = |w̃₀|² + Δ with
+        //     Δ = ((z−1)/z)·(S(z−1) + 4X̃)/4 — exact at t = 0, good while the change is
+        //     small or adds to the initial norm.
+        let s_zm1 = if self.s_zero {
+            zero.clone()
+        } else {
+            self.s.clone() * zm1.clone()
+        };
+        let delta4 = r.clone() * (s_zm1.clone() + self.four_xt.clone());
+        let bound_i = r.abs() * (s_zm1.abs() + self.four_xt.abs());
+        let pu4_i = self.four_pu.clone() + delta4.clone();
+        let pw4_i = self.four_pw.clone() + delta4;
+        let bu_i = self.four_pu.clone() + bound_i.clone();
+        let bw_i = self.four_pw.clone() + bound_i;
+        // (ii) In the frame of span{s₀, δ₀} (z and 1/z exchanged in the δ₀ frame):
+        //     (ℓz + a)(ℓ + a/z) + c²/z and (ℓz − a)(ℓ − a/z) + c²/z — good when z has
+        //     moved far from 1 and one of s, δ dominates.
+        let f = &self.frame;
+        let (zz, zi) = if f.delta { (zinv, z) } else { (z, zinv) };
+        let lz = f.len.clone() * zz.clone();
+        // z or 1/z overflows only when z₊ ∈ {0, ∞}, i.e. δ₀ = 0 or s₀ = 0, and then
+        // M = 0 and gram = 0 exactly: keep those products exactly zero (no 0·∞).
+        let az = if f.along_zero {
+            zero.clone()
+        } else {
+            f.along.clone() * zi.clone()
+        };
+        let cross = if f.across_zero {
+            zero.clone()
+        } else {
+            f.across2.clone() * zi.clone()
+        };
+        let (mut lp, mut lm) = (lz.clone() + f.along.clone(), lz.clone() - f.along.clone());
+        let (mut rp, mut rm) = (f.len.clone() + az.clone(), f.len.clone() - az.clone());
+        if let Some(w_vanishes) = self.vanishing_layer {
+            // θ* = 0 and a rank-one initialization: one layer decays to 0 and the factors
+            // above vanish at z = z₊. Rewrite them through y = z − z₊ = (A−B−C)E/(Q(E+Qτ)).
+            let y = (self.two_ake0.clone() * e.0.clone() * self.inv_q.clone() / den.0.clone())
+                .ldexp(e.1 - den.1);
+            let (l, rr) = if f.delta {
+                // ℓ/z − a = −ℓ y/(z z₊), ℓ − a z = −ℓ y/z₊.
+                let t = -(f.len.clone() * y) / self.z_plus.clone();
+                (t.clone() * zinv.clone(), t)
+            } else {
+                // ℓz − a = ℓ y, ℓ − a/z = ℓ y/z.
+                let t = f.len.clone() * y;
+                (t.clone(), t * zinv.clone())
+            };
+            // In either frame the vanishing vector is w̃ (the "−" pair) when M > 0, ũ when
+            // M < 0.
+            if w_vanishes {
+                lm = l;
+                rm = rr;
+            } else {
+                lp = l;
+                rp = rr;
+            }
+        }
+        let pu4_ii = lp.clone() * rp.clone() + cross.clone();
+        let pw4_ii = lm.clone() * rm.clone() + cross.clone();
+        // Rounding bounds of the two products: |x̂ŷ − xy| ≲ u(|x|_abs|ŷ| + |x̂||y|_abs),
+        // where |x|_abs = ℓz + |a| bounds the terms x was summed from.
+        let lab = lz + f.along.abs();
+        let rab = f.len.clone() + az.abs();
+        let bu_ii = lab.clone() * rp.abs() + lp.abs() * rab.clone() + cross.clone();
+        let bw_ii = lab * rm.abs() + lm.abs() * rab + cross;
+        let pu4 = if bu_i <= bu_ii { pu4_i } else { pu4_ii };
+        let pw4 = if bw_i <= bw_ii { pw4_i } else { pw4_ii };
+        let clamp = |x: R| if x < *zero { zero.clone() } else { x };
+        (clamp(pu4), clamp(pw4))
     }
 }

@@ -84,7 +84,11 @@ impl Real for f64 {
     }
     #[inline]
     fn ldexp(&self, k: i64) -> Self {
-        ldexp(*self, k)
+        if k == 0 {
+            *self
+        } else {
+            ldexp(*self, k)
+        }
     }
     #[inline]
     fn is_zero(&self) -> bool {

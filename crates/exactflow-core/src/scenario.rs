@@ -576,19 +576,19 @@ pub fn read_toml_file(path: &std::path::Path) -> Result<ScenarioSpec, ScenarioEr
 /// malformed or non-finite numbers.
 pub fn parse_toml(text: &str, origin: &str) -> Result<ScenarioSpec, ScenarioError> {
     use toml_edit::{DocumentMut, Item};
-    let doc: DocumentMut = text
-        .parse()
-        .map_err(|e: toml_edit::TomlError| {
-            let line = e.span().map(|r| text[..r.start.min(text.len())].matches('\n').count() + 1);
-            let msg = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
-            ScenarioError::Toml {
-                origin: origin.to_string(),
-                message: match line {
-                    Some(l) => format!("line {l}: {msg}"),
-                    None => msg,
-                },
-            }
-        })?;
+    let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+        let line = e
+            .span()
+            .map(|r| text[..r.start.min(text.len())].matches('\n').count() + 1);
+        let msg = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+        ScenarioError::Toml {
+            origin: origin.to_string(),
+            message: match line {
+                Some(l) => format!("line {l}: {msg}"),
+                None => msg,
+            },
+        }
+    })?;
     let mut spec = ScenarioSpec::default();
     for (key, item) in doc.as_table().iter() {
         let section = match item {

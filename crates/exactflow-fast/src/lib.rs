@@ -68,7 +68,34 @@ impl FastSolution {
 
     /// Every observable at each time point, in order.
     pub fn eval_batch(&self, times: &[f64]) -> Vec<Observables<f64>> {
-        times.iter().map(|&t| self.consts.eval(&t)).collect()
+        let mut out = Vec::with_capacity(times.len());
+        self.for_each(times, |_, o| out.push(o));
+        out
+    }
+
+    /// `[z, residual, ntk, alignment]` at each time point into `out` (the columns of
+    /// anchors.py's numpy row; same precision as [`FastSolution::eval`]).
+    ///
+    /// # Panics
+    /// If `out` is shorter than `times`.
+    pub fn eval_four(&self, times: &[f64], out: &mut [[f64; 4]]) {
+        self.for_each(times, |i, v| out[i] = [v.z, v.residual, v.ntk, v.alignment]);
+    }
+
+    /// Calls `f(i, observables)` for each time point, in order. Evaluates in blocks: the
+    /// decay factors `e^{−ωt}` of a block first, then the arithmetic of the closed form,
+    /// so independent points overlap in the pipeline. Same values as [`FastSolution::eval`].
+    #[inline]
+    pub fn for_each(&self, times: &[f64], mut f: impl FnMut(usize, Observables<f64>)) {
+        const BLOCK: usize = 64;
+        let mut decays = Vec::with_capacity(BLOCK);
+        for (b, block) in times.chunks(BLOCK).enumerate() {
+            decays.clear();
+            decays.extend(block.iter().map(|t| self.consts.decay(t)));
+            for (j, d) in decays.drain(..).enumerate() {
+                f(b * BLOCK + j, self.consts.eval_at(d));
+            }
+        }
     }
 
     /// A time by which the run has done what it will do: the residual is within 1e-12 of
