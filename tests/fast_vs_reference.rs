@@ -460,7 +460,11 @@ fn acceptance_metric_worst_case_over_a_sweep() {
         };
         let u: Vec<f64> = (0..d).map(|_| su * rng.normalish()).collect();
         let w: Vec<f64> = (0..d).map(|_| sw * rng.normalish()).collect();
-        let sign = if rng.next().is_multiple_of(2) { 1.0 } else { -1.0 };
+        let sign = if rng.next().is_multiple_of(2) {
+            1.0
+        } else {
+            -1.0
+        };
         let gamma = [1.0, 0.5, 1.0 / d as f64, 2.0][(rng.next() % 4) as usize];
         let eta_u = [1.0, 0.7, 2.0][(rng.next() % 3) as usize];
         let eta_w = [1.0, 1.3, 0.5][(rng.next() % 3) as usize];

@@ -133,18 +133,20 @@ impl FastSolution {
     }
 }
 
-/// Rounds up to 1, 2, 3 or 5 × 10^k.
+/// Rounds up to 1, 2, 3 or 5 × 10^k, returned as the `f64` nearest that decimal (so its
+/// shortest decimal form is exactly `m e k`).
 fn nice_ceil(t: f64) -> f64 {
     if !(t.is_finite() && t > 0.0) {
         return 1.0;
     }
-    let p = 10f64.powf(t.log10().floor());
-    for m in [1.0, 2.0, 3.0, 5.0, 10.0] {
-        if m * p >= t {
-            return m * p;
+    let k = t.log10().floor() as i32;
+    for (m, kk) in [(1, k), (2, k), (3, k), (5, k), (1, k + 1), (2, k + 1)] {
+        let v: f64 = format!("{m}e{kk}").parse().unwrap_or(f64::MAX);
+        if v >= t {
+            return v;
         }
     }
-    10.0 * p
+    f64::MAX
 }
 
 #[cfg(test)]
@@ -152,10 +154,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn nice_ceil_rounds_up_to_125() {
-        assert_eq!(nice_ceil(0.3), 0.5);
+    fn nice_ceil_rounds_up_to_1235() {
+        assert_eq!(nice_ceil(0.3), 0.3);
+        assert_eq!(nice_ceil(0.31), 0.5);
         assert_eq!(nice_ceil(1.0), 1.0);
         assert_eq!(nice_ceil(1.01), 2.0);
+        assert_eq!(nice_ceil(2.5), 3.0);
         assert_eq!(nice_ceil(7000.0), 10000.0);
         assert_eq!(nice_ceil(f64::INFINITY), 1.0);
     }
