@@ -1,8 +1,8 @@
 //! Built-in scenarios, one per regime of MODEL.md §9.
 //!
 //! All use `E[x²] = 1`, `η_u = η_w = 1` and a seeded Gaussian initialization (so width
-//! and σ sweeps apply to them). The regime each is in is checked by tests against the
-//! exact solution: see `tests/` and `docs/mechanisms.md`.
+//! and σ sweeps apply to them). The regime each is in is checked against the exact
+//! solution by `tests/presets.rs`.
 //!
 //! | preset | width | σ_u | σ_w | γ | θ* | why it is in its regime |
 //! |---|---|---|---|---|---|---|
