@@ -19,7 +19,7 @@
 //! For `f64`, `E` is carried as `m·2^j` once `ωt > 600`, so the residual keeps its
 //! relative accuracy down to the bottom of the subnormal range.
 
-use crate::real::Real;
+use crate::real::{Real, Scalar};
 use crate::reduction::ExactReduction;
 use num_traits::{Signed, Zero};
 
@@ -87,13 +87,23 @@ pub struct Constants<R> {
     quarter_k: R,
     quarter_ks: R,
     quarter_kd: R,
-    four_inv_k: R,
+    inv_k: R,
+    /// Gram determinant `|ũ₀|²|w̃₀|² − (ũ₀·w̃₀)²` (conserved).
+    gram: R,
+    gram_zero: bool,
+    four: R,
     four_xt: R,
     four_pu: R,
     four_pw: R,
     half_sqrt_eta_u: R,
     half_sqrt_eta_w: R,
 }
+
+/// Below this `ωt`, `1 − E` comes from `expm1` (it would cancel as `1 − e^{−ωt}`).
+pub const EXPM1_BELOW: f64 = std::f64::consts::LN_2;
+/// From this `ωt` on, `E` is carried as `m·2^j` (for `f64`: `e^{−600}` is near the
+/// bottom of the normal range once multiplied by the other factors).
+pub const SPLIT_ABOVE: f64 = 600.0;
 
 /// The decay factors at one time point: `E = e^{−ωt} = em·2^sh` (`sh ≠ 0` only where
 /// `E` is below the type's normal range), `E` rounded into the type, `τ = (1 − E)/ω`.
@@ -131,7 +141,7 @@ pub struct Observables<R> {
     pub norm_w: R,
 }
 
-fn signed_sqrt<R: Real>(sign: i32, q: &crate::number::Q, ctx: &R::Ctx) -> R {
+fn signed_sqrt<R: Scalar>(sign: i32, q: &crate::number::Q, ctx: &R::Ctx) -> R {
     let r = R::sqrt_q(q, ctx);
     if sign < 0 {
         -r
@@ -140,7 +150,7 @@ fn signed_sqrt<R: Real>(sign: i32, q: &crate::number::Q, ctx: &R::Ctx) -> R {
     }
 }
 
-impl<R: Real> Constants<R> {
+impl<R: Scalar> Constants<R> {
     /// Rounds the exact reduction into `R`. Each constant is within a few units of
     /// `R`'s last place of its exact value (see `docs/derivation.md`, "Constants").
     pub fn new(red: &ExactReduction, ctx: &R::Ctx) -> Self {
@@ -276,7 +286,10 @@ impl<R: Real> Constants<R> {
             quarter_k: quarter.clone() * k.clone(),
             quarter_ks: quarter.clone() * k.clone() * s.clone(),
             quarter_kd: quarter * k.clone() * d.clone(),
-            four_inv_k: four.clone() / k,
+            inv_k: one.clone() / k,
+            gram: R::from_q(&red.gram, ctx),
+            gram_zero: red.gram.is_zero(),
+            four: four.clone(),
             four_xt: four.clone() * xt,
             four_pu: four.clone() * R::from_q(&red.pu, ctx),
             four_pw: four * R::from_q(&red.pw, ctx),
@@ -302,11 +315,6 @@ impl<R: Real> Constants<R> {
         }
     }
 
-    /// `ω`, the rate at which the residual decays (`e ~ e^{−ωt}`).
-    pub fn omega(&self) -> &R {
-        &self.omega
-    }
-
     /// Evaluates every observable at time `t ≥ 0`.
     ///
     /// Precision (for `f64`): each returned value is within a small multiple of the unit
@@ -326,26 +334,118 @@ impl<R: Real> Constants<R> {
     #[inline(always)]
     pub fn decay(&self, t: &R) -> Decay<R> {
         let one = &self.one;
-        // E = e^{−ωt} = em·2^sh, and τ = (1 − E)/ω (τ = t when ω = 0).
-        let (em, sh, e_full, tau) = if self.omega_zero {
-            (one.clone(), 0, one.clone(), t.clone())
-        } else {
-            let x = self.omega.clone() * t.clone();
-            if x.to_f64() < std::f64::consts::LN_2 {
-                let m1 = (-x).exp_m1();
-                let e = one.clone() + m1.clone();
-                (e.clone(), 0, e, -m1 * self.inv_omega.clone())
-            } else {
-                let (m, j) = R::exp_neg_split(&x);
-                let e = m.ldexp(j);
-                let tau = (one.clone() - e.clone()) * self.inv_omega.clone();
-                (m, j, e, tau)
+        if self.omega_zero {
+            return Decay {
+                em: one.clone(),
+                sh: 0,
+                e_full: one.clone(),
+                tau: t.clone(),
+            };
+        }
+        let x = self.omega.clone() * t.clone();
+        let xf = x.to_f64();
+        if xf < EXPM1_BELOW {
+            let m1 = (-x).exp_m1();
+            let e = one.clone() + m1.clone();
+            Decay {
+                em: e.clone(),
+                sh: 0,
+                e_full: e,
+                tau: -m1 * self.inv_omega.clone(),
             }
-        };
+        } else if xf < SPLIT_ABOVE {
+            self.decay_from_exp((-x).exp())
+        } else {
+            let (m, j) = R::exp_neg_split(&x);
+            let e = m.ldexp(j);
+            let tau = (one.clone() - e.clone()) * self.inv_omega.clone();
+            Decay {
+                em: m,
+                sh: j,
+                e_full: e,
+                tau,
+            }
+        }
+    }
+}
+
+impl<R: Real> Constants<R> {
+    /// The same constants in another type, value by value — for a lane type, each
+    /// constant splatted across the lanes. Exact as long as `f` is.
+    pub fn map<S: Real>(&self, f: impl Fn(&R) -> S) -> Constants<S> {
+        let fr = &self.frame;
+        Constants {
+            origin: self.origin,
+            s_zero: self.s_zero,
+            d_zero: self.d_zero,
+            n_zero: self.n_zero,
+            q_zero: self.q_zero,
+            omega_zero: self.omega_zero,
+            vanishing_layer: self.vanishing_layer,
+            gram_zero: self.gram_zero,
+            a: f(&self.a),
+            theta: f(&self.theta),
+            lstar: f(&self.lstar),
+            e0: f(&self.e0),
+            slope0: f(&self.slope0),
+            s: f(&self.s),
+            d: f(&self.d),
+            a_coef: f(&self.a_coef),
+            omega: f(&self.omega),
+            w: f(&self.w),
+            n: f(&self.n),
+            q: f(&self.q),
+            two_ake0: f(&self.two_ake0),
+            half_k2: f(&self.half_k2),
+            z_plus: f(&self.z_plus),
+            zero: f(&self.zero),
+            one: f(&self.one),
+            half: f(&self.half),
+            nan: f(&self.nan),
+            inv_omega: f(&self.inv_omega),
+            inv_q: f(&self.inv_q),
+            e0_over_q: f(&self.e0_over_q),
+            quarter_k: f(&self.quarter_k),
+            quarter_ks: f(&self.quarter_ks),
+            quarter_kd: f(&self.quarter_kd),
+            inv_k: f(&self.inv_k),
+            gram: f(&self.gram),
+            four: f(&self.four),
+            four_xt: f(&self.four_xt),
+            four_pu: f(&self.four_pu),
+            four_pw: f(&self.four_pw),
+            half_sqrt_eta_u: f(&self.half_sqrt_eta_u),
+            half_sqrt_eta_w: f(&self.half_sqrt_eta_w),
+            frame: Frame {
+                len: f(&fr.len),
+                along: f(&fr.along),
+                across2: f(&fr.across2),
+                delta: fr.delta,
+                along_zero: fr.along_zero,
+                across_zero: fr.across_zero,
+            },
+        }
+    }
+
+    /// `ω`, the rate at which the residual decays (`e ~ e^{−ωt}`).
+    pub fn omega(&self) -> &R {
+        &self.omega
+    }
+
+    /// Whether `ω = 0` exactly (then `E = 1` and `τ = t` for every `t`).
+    pub fn omega_is_zero(&self) -> bool {
+        self.omega_zero
+    }
+
+    /// The decay factors from `E = e^{−ωt}` itself, for `EXPM1_BELOW ≤ ωt < SPLIT_ABOVE`
+    /// (where `1 − E` does not cancel and `E` is a normal number): `τ = (1 − E)/ω`.
+    #[inline(always)]
+    pub fn decay_from_exp(&self, e: R) -> Decay<R> {
+        let tau = (self.one.clone() - e.clone()) * self.inv_omega.clone();
         Decay {
-            em,
-            sh,
-            e_full,
+            em: e.clone(),
+            sh: 0,
+            e_full: e,
             tau,
         }
     }
@@ -387,8 +487,15 @@ impl<R: Real> Constants<R> {
         } else {
             (e_full + self.q.clone() * tau.clone(), 0)
         };
-        let inv_num = one.clone() / num_m.clone();
-        let inv_den = one.clone() / den_m.clone();
+        // One division for both reciprocals (each then carries two more roundings), where
+        // the product num·den is safely inside the exponent range.
+        let nd = num_m.clone() * den_m.clone();
+        let (inv_num, inv_den) = if nd.all_in_range(1e-300, 1e300) {
+            let inv_nd = one.clone() / nd;
+            (den_m.clone() * inv_nd.clone(), num_m.clone() * inv_nd)
+        } else {
+            (one.clone() / num_m.clone(), one.clone() / den_m.clone())
+        };
         let z_sh = num_sh - den_sh;
         // z = num/den, 1/z = den/num.
         let z = (num_m.clone() * inv_den.clone()).ldexp(z_sh);
@@ -430,48 +537,58 @@ impl<R: Real> Constants<R> {
             let change = self.quarter_k.clone() * zm1.clone() * (self.s.clone() + dz.clone());
             let bound_residual = self.theta.abs() + residual.abs();
             let bound_change = self.slope0.abs() + change.abs();
-            if bound_change < bound_residual {
-                self.slope0.clone() + change
-            } else {
-                self.theta.clone() + residual.clone()
-            }
+            R::select_lt(
+                &bound_change,
+                &bound_residual,
+                self.slope0.clone() + change,
+                self.theta.clone() + residual.clone(),
+            )
         };
         let loss = self.a.clone() * residual.clone() * residual.clone() * half.clone()
             + self.lstar.clone();
         let ntk = self.half_k2.clone() * (sz + dz);
-        let (ru, rw, pp) = if self.n_zero || self.q_zero {
-            // z₊ ∈ {0, ∞}: δ₀ = 0 or s₀ = 0, so |ũ| = |w̃| = ℓ·√z'/2 (z' = z, or 1/z in
-            // the δ₀ frame). Take the root of the scaled z' so that norms near 1e-160
-            // stay exact even when z' itself is below the normal range.
+        // Norms: √(4|ũ|²), √(4|w̃|²).
+        let (ru, rw) = if self.n_zero || self.q_zero {
+            // z₊ ∈ {0, ∞}: δ₀ = 0 or s₀ = 0, so |ũ| = |w̃| = ℓ·√z'/2 (z' = z, or 1/z in the
+            // δ₀ frame). Take the root of the scaled z' so that norms near 1e-160 stay
+            // exact even when z' itself is below the normal range.
             let f = &self.frame;
             let (m, j) = if f.delta {
-                (den_m * inv_num, -z_sh)
+                (den_m.clone() * inv_num.clone(), -z_sh)
             } else {
-                (num_m * inv_den, z_sh)
+                (num_m.clone() * inv_den.clone(), z_sh)
             };
             let h = j.div_euclid(2);
             let root = (m.ldexp(j - 2 * h)).sqrt().ldexp(h);
             let r = f.len.clone() * root;
-            (r.clone(), r, None)
+            (r.clone(), r)
         } else {
             let (pu4, pw4) = self.norms4(&z, &zinv, &zm1, &r, (&em, sh), (&den_m, den_sh));
-            let pp = pu4.clone() * pw4.clone();
-            (pu4.sqrt(), pw4.sqrt(), Some(pp))
+            (pu4.sqrt(), pw4.sqrt())
         };
         let norm_u = ru.clone() * self.half_sqrt_eta_u.clone();
         let norm_w = rw.clone() * self.half_sqrt_eta_w.clone();
-        // ζ = ũ·w̃/(|ũ||w̃|) = 4 (slope/k)/√(4|ũ|² · 4|w̃|²), clamped to [−1, 1]; the
-        // product is formed only where it cannot over- or underflow.
-        let four_slope_k = self.four_inv_k.clone() * slope.clone();
-        let mut alignment = match pp {
-            Some(pp) if pp.to_f64() > 1e-290 && pp.to_f64() < 1e290 => four_slope_k / pp.sqrt(),
-            _ => four_slope_k / ru.clone() / rw.clone(),
+        // ζ = X/√(X² + gram) with X = ũ·w̃ = slope/k: the Gram determinant
+        // |ũ|²|w̃|² − (ũ·w̃)² is conserved (ũ, w̃ move by a matrix of determinant
+        // ch² − sh² = 1) and exact, so the denominator is a sum of non-negative terms.
+        // Rank-one initializations (gram = 0) give ζ = sign(X) exactly.
+        let x = self.inv_k.clone() * slope.clone();
+        let alignment = if self.gram_zero {
+            x.clone() / x.abs()
+        } else {
+            let den2 = x.clone() * x.clone() + self.gram.clone();
+            if den2.all_in_range(1e-300, 1e300) {
+                x / den2.sqrt()
+            } else {
+                // Out of the exponent range of X²: ζ = 4X/(√(4|ũ|²)·√(4|w̃|²)).
+                let inside = x.clone() / den2.sqrt();
+                let outside = self.four.clone() * x / ru.clone() / rw.clone();
+                den2.select_in_range(1e-300, 1e300, inside, outside)
+            }
         };
-        if alignment > *one {
-            alignment = one.clone();
-        } else if alignment < -one.clone() {
-            alignment = -one.clone();
-        }
+        let alignment = R::select_lt(one, &alignment, one.clone(), alignment.clone());
+        let minus_one = -one.clone();
+        let alignment = R::select_lt(&alignment, &minus_one, minus_one.clone(), alignment.clone());
         Observables {
             z,
             slope,
@@ -555,9 +672,9 @@ impl<R: Real> Constants<R> {
         let rab = f.len.clone() + az.abs();
         let bu_ii = lab.clone() * rp.abs() + lp.abs() * rab.clone() + cross.clone();
         let bw_ii = lab * rm.abs() + lm.abs() * rab + cross;
-        let pu4 = if bu_i <= bu_ii { pu4_i } else { pu4_ii };
-        let pw4 = if bw_i <= bw_ii { pw4_i } else { pw4_ii };
-        let clamp = |x: R| if x < *zero { zero.clone() } else { x };
+        let pu4 = R::select_lt(&bu_ii, &bu_i, pu4_ii, pu4_i);
+        let pw4 = R::select_lt(&bw_ii, &bw_i, pw4_ii, pw4_i);
+        let clamp = |x: R| R::select_lt(&x, zero, zero.clone(), x.clone());
         (clamp(pu4), clamp(pw4))
     }
 }

@@ -19,6 +19,7 @@
 #![warn(missing_docs)]
 
 pub mod closed_form;
+pub mod elementary;
 pub mod gaussian;
 pub mod number;
 pub mod observables;

@@ -9,16 +9,35 @@
 use crate::number::{ldexp, q_to_f64, sqrt_q_to_f64, Q};
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
-/// A real-number type the closed form can be evaluated in.
+/// The arithmetic the closed form's evaluation needs: field operations, `√`, `|·|`,
+/// exact scaling by powers of two, and data-dependent *choices* written as selects, so
+/// that a type holding several lanes (one time point per lane) can implement it too.
 pub trait Real:
     Clone
-    + PartialOrd
     + Add<Output = Self>
     + Sub<Output = Self>
     + Mul<Output = Self>
     + Div<Output = Self>
     + Neg<Output = Self>
 {
+    /// Square root of a non-negative value.
+    fn sqrt(&self) -> Self;
+    /// `|x|`.
+    fn abs(&self) -> Self;
+    /// `x · 2^k`, exact (up to over/underflow).
+    fn ldexp(&self, k: i64) -> Self;
+    /// `if a < b { if_lt } else { otherwise }`, per lane (NaN compares false).
+    fn select_lt(a: &Self, b: &Self, if_lt: Self, otherwise: Self) -> Self;
+    /// Whether every lane lies strictly between `lo` and `hi`.
+    fn all_in_range(&self, lo: f64, hi: f64) -> bool;
+    /// Per lane: `inside` where the lane lies strictly between `lo` and `hi`, else
+    /// `outside`.
+    fn select_in_range(&self, lo: f64, hi: f64, inside: Self, outside: Self) -> Self;
+}
+
+/// A scalar real type: everything [`Real`] has, plus exact construction from rationals,
+/// the exponential, and decisions on single values.
+pub trait Scalar: Real + PartialOrd {
     /// What a constructor needs besides the value (the working precision for MPFR).
     type Ctx;
 
@@ -28,16 +47,10 @@ pub trait Real:
     fn sqrt_q(q: &Q, ctx: &Self::Ctx) -> Self;
     /// A small integer, exactly.
     fn from_i32(v: i32, ctx: &Self::Ctx) -> Self;
-    /// Square root of a non-negative value.
-    fn sqrt(&self) -> Self;
     /// `e^x`.
     fn exp(&self) -> Self;
     /// `e^x − 1`, accurate near `x = 0`.
     fn exp_m1(&self) -> Self;
-    /// `|x|`.
-    fn abs(&self) -> Self;
-    /// `x · 2^k`, exact.
-    fn ldexp(&self, k: i64) -> Self;
     /// Whether the value is exactly zero.
     fn is_zero(&self) -> bool;
     /// A value close to this one as `f64` (for decisions that only need magnitude).
@@ -50,8 +63,48 @@ pub trait Real:
     fn nan(ctx: &Self::Ctx) -> Self;
 }
 
-/// `f64` with the platform's `exp`/`exp_m1` (within 1 ulp on every supported target).
+/// `f64` with [`crate::elementary::exp`] and the `libm` crate's `expm1`: the same bits on
+/// every machine (the platform's libm is not used).
 impl Real for f64 {
+    #[inline(always)]
+    fn sqrt(&self) -> Self {
+        f64::sqrt(*self)
+    }
+    #[inline(always)]
+    fn abs(&self) -> Self {
+        f64::abs(*self)
+    }
+    #[inline(always)]
+    fn ldexp(&self, k: i64) -> Self {
+        if k == 0 {
+            *self
+        } else {
+            ldexp(*self, k)
+        }
+    }
+    #[inline(always)]
+    fn select_lt(a: &Self, b: &Self, if_lt: Self, otherwise: Self) -> Self {
+        if *a < *b {
+            if_lt
+        } else {
+            otherwise
+        }
+    }
+    #[inline(always)]
+    fn all_in_range(&self, lo: f64, hi: f64) -> bool {
+        *self > lo && *self < hi
+    }
+    #[inline(always)]
+    fn select_in_range(&self, lo: f64, hi: f64, inside: Self, outside: Self) -> Self {
+        if self.all_in_range(lo, hi) {
+            inside
+        } else {
+            outside
+        }
+    }
+}
+
+impl Scalar for f64 {
     type Ctx = ();
 
     #[inline]
@@ -67,28 +120,12 @@ impl Real for f64 {
         v as f64
     }
     #[inline]
-    fn sqrt(&self) -> Self {
-        f64::sqrt(*self)
-    }
-    #[inline]
     fn exp(&self) -> Self {
-        f64::exp(*self)
+        crate::elementary::exp(*self)
     }
     #[inline]
     fn exp_m1(&self) -> Self {
-        f64::exp_m1(*self)
-    }
-    #[inline]
-    fn abs(&self) -> Self {
-        f64::abs(*self)
-    }
-    #[inline]
-    fn ldexp(&self, k: i64) -> Self {
-        if k == 0 {
-            *self
-        } else {
-            ldexp(*self, k)
-        }
+        libm::expm1(*self)
     }
     #[inline]
     fn is_zero(&self) -> bool {
@@ -99,21 +136,14 @@ impl Real for f64 {
         *self
     }
     fn exp_neg_split(x: &Self) -> (Self, i64) {
-        // Below this, e^{-x} is near the bottom of the normal range; split off a power
-        // of two with Cody–Waite so the argument reduction itself adds no error worth
-        // counting: x = j·ln2 + r, ln2 = LN2_HI + LN2_LO with LN2_HI·j exact.
-        const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000); // low 21 bits zero
-        const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
         if *x < 600.0 {
-            return ((-x).exp(), 0);
-        }
-        if *x > 1.0e6 {
+            (crate::elementary::exp(-x), 0)
+        } else if *x > 1.0e6 {
             // e^{-x} < 2^-1.4e6: far below anything a scaled result can bring back.
-            return (0.0, 0);
+            (0.0, 0)
+        } else {
+            crate::elementary::exp_parts(-x)
         }
-        let j = ((*x - 300.0) / std::f64::consts::LN_2).floor();
-        let r = (*x - j * LN2_HI) - j * LN2_LO; // ≈ 300, exact first product
-        ((-r).exp(), -(j as i64))
     }
     fn nan(_: &()) -> Self {
         f64::NAN
