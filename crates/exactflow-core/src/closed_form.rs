@@ -90,6 +90,8 @@ pub struct Constants<R> {
     inv_k: R,
     /// Gram determinant `|ũ₀|²|w̃₀|² − (ũ₀·w̃₀)²` (conserved).
     gram: R,
+    /// `√gram`.
+    sqrt_gram: R,
     gram_zero: bool,
     four: R,
     four_xt: R,
@@ -288,6 +290,7 @@ impl<R: Scalar> Constants<R> {
             quarter_kd: quarter * k.clone() * d.clone(),
             inv_k: one.clone() / k,
             gram: R::from_q(&red.gram, ctx),
+            sqrt_gram: R::sqrt_q(&red.gram, ctx),
             gram_zero: red.gram.is_zero(),
             four: four.clone(),
             four_xt: four.clone() * xt,
@@ -410,6 +413,7 @@ impl<R: Real> Constants<R> {
             quarter_kd: f(&self.quarter_kd),
             inv_k: f(&self.inv_k),
             gram: f(&self.gram),
+            sqrt_gram: f(&self.sqrt_gram),
             four: f(&self.four),
             four_xt: f(&self.four_xt),
             four_pu: f(&self.four_pu),
@@ -580,9 +584,13 @@ impl<R: Real> Constants<R> {
             if den2.all_in_range(1e-300, 1e300) {
                 x / den2.sqrt()
             } else {
-                // Out of the exponent range of X²: ζ = 4X/(√(4|ũ|²)·√(4|w̃|²)).
+                // Out of the exponent range of X²: divide X and √gram by the larger of
+                // the two first.
                 let inside = x.clone() / den2.sqrt();
-                let outside = self.four.clone() * x / ru.clone() / rw.clone();
+                let ax = x.abs();
+                let m = R::select_lt(&ax, &self.sqrt_gram, self.sqrt_gram.clone(), ax.clone());
+                let (xs, gs) = (x / m.clone(), self.sqrt_gram.clone() / m);
+                let outside = xs.clone() / (xs.clone() * xs + gs.clone() * gs).sqrt();
                 den2.select_in_range(1e-300, 1e300, inside, outside)
             }
         };

@@ -1,4 +1,4 @@
-//! Four time points at once: `F64x4`, a [`Real`] whose every operation is the `f64`
+//! Eight time points at once: `F64x8`, a [`Real`] whose every operation is the `f64`
 //! operation applied lane by lane. The compiler turns the lane loops into SIMD
 //! instructions; each lane's result is bit-for-bit what the scalar `f64` evaluation
 //! gives (same IEEE operations in the same order, selects with the same semantics — no
@@ -8,17 +8,17 @@ use exactflow_core::Real;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
 /// Number of lanes.
-pub const LANES: usize = 4;
+pub const LANES: usize = 8;
 
-/// Four `f64` lanes.
+/// Eight `f64` lanes.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct F64x4(pub [f64; LANES]);
+pub struct F64x8(pub [f64; LANES]);
 
-impl F64x4 {
+impl F64x8 {
     /// The same value in every lane.
     #[inline(always)]
     pub fn splat(x: f64) -> Self {
-        F64x4([x; LANES])
+        F64x8([x; LANES])
     }
 
     /// `f` applied to every lane.
@@ -33,7 +33,7 @@ impl F64x4 {
         for v in &mut o {
             *v = f(*v);
         }
-        F64x4(o)
+        F64x8(o)
     }
 
     #[inline(always)]
@@ -42,16 +42,16 @@ impl F64x4 {
         for (v, w) in o.iter_mut().zip(other.0) {
             *v = f(*v, w);
         }
-        F64x4(o)
+        F64x8(o)
     }
 }
 
 macro_rules! binop {
     ($tr:ident, $m:ident, $op:tt) => {
-        impl $tr for F64x4 {
-            type Output = F64x4;
+        impl $tr for F64x8 {
+            type Output = F64x8;
             #[inline(always)]
-            fn $m(self, rhs: F64x4) -> F64x4 {
+            fn $m(self, rhs: F64x8) -> F64x8 {
                 self.zip(rhs, |a, b| a $op b)
             }
         }
@@ -62,15 +62,15 @@ binop!(Sub, sub, -);
 binop!(Mul, mul, *);
 binop!(Div, div, /);
 
-impl Neg for F64x4 {
-    type Output = F64x4;
+impl Neg for F64x8 {
+    type Output = F64x8;
     #[inline(always)]
-    fn neg(self) -> F64x4 {
+    fn neg(self) -> F64x8 {
         self.map(|a| -a)
     }
 }
 
-impl Real for F64x4 {
+impl Real for F64x8 {
     #[inline(always)]
     fn sqrt(&self) -> Self {
         self.map(f64::sqrt)
@@ -95,7 +95,7 @@ impl Real for F64x4 {
                 *o = x;
             }
         }
-        F64x4(o)
+        F64x8(o)
     }
     #[inline(always)]
     fn all_in_range(&self, lo: f64, hi: f64) -> bool {
@@ -112,6 +112,6 @@ impl Real for F64x4 {
                 *o = x;
             }
         }
-        F64x4(o)
+        F64x8(o)
     }
 }

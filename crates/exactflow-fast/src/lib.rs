@@ -28,7 +28,7 @@ pub mod lanes;
 use exactflow_core::closed_form::{Decay, EXPM1_BELOW, SPLIT_ABOVE};
 use exactflow_core::elementary::exp_core;
 use exactflow_core::{Constants, Observables, Scenario};
-use lanes::{F64x4, LANES};
+use lanes::{F64x8, LANES};
 
 /// Relative error bound (in units of the result) of the observables, excluding the
 /// `ωt` term; a generous multiple of the ~30 roundings along the longest path.
@@ -42,8 +42,8 @@ pub const OMEGA_T_TOL: f64 = 4.0 * f64::EPSILON;
 #[derive(Debug, Clone)]
 pub struct FastSolution {
     consts: Constants<f64>,
-    /// The same constants splatted over four lanes, for batch evaluation.
-    consts4: Constants<F64x4>,
+    /// The same constants splatted over the lanes, for batch evaluation.
+    consts4: Constants<F64x8>,
 }
 
 impl FastSolution {
@@ -56,7 +56,7 @@ impl FastSolution {
     /// From an already computed exact reduction.
     pub fn from_reduction(red: &exactflow_core::ExactReduction) -> Self {
         let consts = Constants::new(red, &());
-        let consts4 = consts.map(|x| F64x4::splat(*x));
+        let consts4 = consts.map(|x| F64x8::splat(*x));
         FastSolution { consts, consts4 }
     }
 
@@ -88,8 +88,8 @@ impl FastSolution {
     }
 
     /// Calls `f(i, observables)` for each time point, in order, with exactly the values
-    /// [`FastSolution::eval`] gives. Four points at a time: their decay factors
-    /// `e^{−ωt}` first, then the closed form's arithmetic on four lanes at once (the
+    /// [`FastSolution::eval`] gives. Eight points at a time: their decay factors
+    /// `e^{−ωt}` first, then the closed form's arithmetic on eight lanes at once (the
     /// rare points deep in the tail, `ωt > 600`, go through the scalar path).
     pub fn for_each(&self, times: &[f64], f: impl FnMut(usize, Observables<f64>)) {
         #[cfg(target_arch = "x86_64")]
@@ -116,18 +116,18 @@ impl FastSolution {
         let omega = *self.consts.omega();
         let common = !self.consts.omega_is_zero();
         for c in &mut chunks {
-            let x = [omega * c[0], omega * c[1], omega * c[2], omega * c[3]];
+            let x: [f64; LANES] = std::array::from_fn(|l| omega * c[l]);
             let mid = common
                 & x.iter().fold(true, |acc, x| {
                     acc & (*x >= EXPM1_BELOW) & (*x < SPLIT_ABOVE)
                 });
             let dec = if mid {
-                // The common case: E = e^{−ωt} on four lanes (the same exp as the scalar
+                // The common case: E = e^{−ωt} on the lanes (the same exp as the scalar
                 // path), then τ from it.
-                let e = F64x4(x).map_lanes(|x| exp_core(-x));
+                let e = F64x8(x).map_lanes(|x| exp_core(-x));
                 self.consts4.decay_from_exp(e)
             } else {
-                match self.decay4_slow(c) {
+                match self.decay_lanes_slow(c) {
                     SlowDecay::Lanes(dec) => dec,
                     SlowDecay::Scaled(d) => {
                         for (l, o) in self.eval_scalar(d).into_iter().enumerate() {
@@ -173,19 +173,14 @@ impl FastSolution {
         self.consts.eval(&t)
     }
 
-    /// Decay factors of four points outside the common range (early times, the deep
-    /// tail, ω = 0): on four lanes when none needs E's scaling, else per point.
+    /// Decay factors of a chunk of points outside the common range (early times, the deep
+    /// tail, ω = 0): on the lanes when none needs E's scaling, else per point.
     #[cold]
     #[inline(never)]
-    fn decay4_slow(&self, c: &[f64]) -> SlowDecay {
-        let d = [
-            self.consts.decay(&c[0]),
-            self.consts.decay(&c[1]),
-            self.consts.decay(&c[2]),
-            self.consts.decay(&c[3]),
-        ];
+    fn decay_lanes_slow(&self, c: &[f64]) -> SlowDecay {
+        let d: [Decay<f64>; LANES] = std::array::from_fn(|l| self.consts.decay(&c[l]));
         if d.iter().all(|x| x.sh == 0) {
-            let lanes = |g: fn(&Decay<f64>) -> f64| F64x4([g(&d[0]), g(&d[1]), g(&d[2]), g(&d[3])]);
+            let lanes = |g: fn(&Decay<f64>) -> f64| F64x8(std::array::from_fn(|l| g(&d[l])));
             SlowDecay::Lanes(Decay {
                 em: lanes(|x| x.em),
                 sh: 0,
@@ -232,10 +227,10 @@ impl FastSolution {
     }
 }
 
-/// Decay factors of four points off the common path.
+/// Decay factors of a chunk of points off the common path.
 enum SlowDecay {
-    /// On four lanes (no scaled E).
-    Lanes(Decay<F64x4>),
+    /// On the lanes (no scaled E).
+    Lanes(Decay<F64x8>),
     /// Per point (some E carried as m·2^j).
     Scaled([Decay<f64>; LANES]),
 }
