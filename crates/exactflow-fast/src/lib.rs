@@ -78,70 +78,34 @@ impl FastSolution {
         out
     }
 
-    /// `[z, residual, ntk, alignment]` at each time point into `out` (the columns of
-    /// anchors.py's numpy row; same precision as [`FastSolution::eval`]).
+    /// `z, residual, ntk, alignment` at each time point into four columns (the
+    /// columns of anchors.py's numpy row; same values as [`FastSolution::eval`]).
     ///
     /// # Panics
-    /// If `out` is shorter than `times`.
-    pub fn eval_four(&self, times: &[f64], out: &mut [[f64; 4]]) {
-        self.for_each(times, |i, v| out[i] = [v.z, v.residual, v.ntk, v.alignment]);
+    /// If a column is shorter than `times`.
+    pub fn eval_four(
+        &self,
+        times: &[f64],
+        z: &mut [f64],
+        residual: &mut [f64],
+        ntk: &mut [f64],
+        alignment: &mut [f64],
+    ) {
+        self.for_each_chunk(times, |start, len, o| {
+            put(z, start, len, &o.z);
+            put(residual, start, len, &o.residual);
+            put(ntk, start, len, &o.ntk);
+            put(alignment, start, len, &o.alignment);
+        });
     }
 
     /// Calls `f(i, observables)` for each time point, in order, with exactly the values
-    /// [`FastSolution::eval`] gives. Eight points at a time: their decay factors
-    /// `e^{−ωt}` first, then the closed form's arithmetic on eight lanes at once (the
-    /// rare points deep in the tail, `ωt > 600`, go through the scalar path).
-    pub fn for_each(&self, times: &[f64], f: impl FnMut(usize, Observables<f64>)) {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2 (checked just above). AVX2 changes only the
-            // width of the instructions; without FMA every lane computes the same IEEE
-            // operations, so results are identical on every x86-64 (tested).
-            return unsafe { self.for_each_avx2(times, f) };
-        }
-        self.for_each_lanes(times, f)
-    }
-
-    /// [`FastSolution::for_each`] compiled for AVX2.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    unsafe fn for_each_avx2(&self, times: &[f64], f: impl FnMut(usize, Observables<f64>)) {
-        self.for_each_lanes(times, f)
-    }
-
-    #[inline(always)]
-    fn for_each_lanes(&self, times: &[f64], mut f: impl FnMut(usize, Observables<f64>)) {
-        let mut chunks = times.chunks_exact(LANES);
-        let mut i = 0;
-        let omega = *self.consts.omega();
-        let common = !self.consts.omega_is_zero();
-        for c in &mut chunks {
-            let x: [f64; LANES] = std::array::from_fn(|l| omega * c[l]);
-            let mid = common
-                & x.iter().fold(true, |acc, x| {
-                    acc & (*x >= EXPM1_BELOW) & (*x < SPLIT_ABOVE)
-                });
-            let dec = if mid {
-                // The common case: E = e^{−ωt} on the lanes (the same exp as the scalar
-                // path), then τ from it.
-                let e = F64x8(x).map_lanes(|x| exp_core(-x));
-                self.consts4.decay_from_exp(e)
-            } else {
-                match self.decay_lanes_slow(c) {
-                    SlowDecay::Lanes(dec) => dec,
-                    SlowDecay::Scaled(d) => {
-                        for (l, o) in self.eval_scalar(d).into_iter().enumerate() {
-                            f(i + l, o);
-                        }
-                        i += LANES;
-                        continue;
-                    }
-                }
-            };
-            let o = self.consts4.eval_at(dec);
-            for l in 0..LANES {
+    /// [`FastSolution::eval`] gives (built on [`FastSolution::for_each_chunk`]).
+    pub fn for_each(&self, times: &[f64], mut f: impl FnMut(usize, Observables<f64>)) {
+        self.for_each_chunk(times, |start, len, o| {
+            for l in 0..len {
                 f(
-                    i + l,
+                    start + l,
                     Observables {
                         z: o.z.0[l],
                         slope: o.slope.0[l],
@@ -154,23 +118,80 @@ impl FastSolution {
                     },
                 );
             }
-            i += LANES;
+        });
+    }
+
+    /// Evaluates the time points [`LANES`] at a time and calls `f(start, len, lanes)` for
+    /// each chunk: lane `l < len` holds the observables of `times[start + l]`, bit for bit
+    /// what [`FastSolution::eval`] gives. The decay factors `e^{−ωt}` of a chunk come
+    /// first, then the closed form's arithmetic on all lanes at once; chunks with points
+    /// deep in the tail (`ωt > 600`, where `E` is carried scaled) go through the scalar
+    /// path. On x86-64 with AVX2 the loop is compiled for AVX2 (same results).
+    pub fn for_each_chunk(&self, times: &[f64], f: impl FnMut(usize, usize, &Observables<F64x8>)) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2 (checked just above). AVX2 changes only the
+            // width of the instructions; without FMA every lane computes the same IEEE
+            // operations, so results are identical on every x86-64 (tested).
+            return unsafe { self.for_each_chunk_avx2(times, f) };
         }
-        for t in chunks.remainder() {
-            f(i, self.eval_one(*t));
-            i += 1;
+        self.chunks(times, f)
+    }
+
+    /// [`FastSolution::for_each_chunk`] compiled for AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn for_each_chunk_avx2(
+        &self,
+        times: &[f64],
+        f: impl FnMut(usize, usize, &Observables<F64x8>),
+    ) {
+        self.chunks(times, f)
+    }
+
+    #[inline(always)]
+    fn chunks(&self, times: &[f64], mut f: impl FnMut(usize, usize, &Observables<F64x8>)) {
+        let omega = *self.consts.omega();
+        let common = !self.consts.omega_is_zero();
+        for (k, c) in times.chunks(LANES).enumerate() {
+            // A short last chunk is padded with its last time (lanes are independent).
+            let t: [f64; LANES] = std::array::from_fn(|l| c[l.min(c.len() - 1)]);
+            let x: [f64; LANES] = std::array::from_fn(|l| omega * t[l]);
+            let mid = common
+                & x.iter().fold(true, |acc, x| {
+                    acc & (*x >= EXPM1_BELOW) & (*x < SPLIT_ABOVE)
+                });
+            let o = if mid {
+                // The common case: E = e^{−ωt} on the lanes (the same exp as the scalar
+                // path), then τ from it.
+                let e = F64x8(x).map_lanes(|x| exp_core(-x));
+                self.consts4.eval_at(self.consts4.decay_from_exp(e))
+            } else {
+                match self.decay_lanes_slow(&t) {
+                    SlowDecay::Lanes(dec) => self.consts4.eval_at(dec),
+                    SlowDecay::Scaled(d) => self.eval_scalar(d),
+                }
+            };
+            f(k * LANES, c.len(), &o);
         }
     }
 
+    /// Per point, packed into lanes (chunks with a scaled `E`).
     #[cold]
     #[inline(never)]
-    fn eval_scalar(&self, d: [Decay<f64>; LANES]) -> [Observables<f64>; LANES] {
-        d.map(|x| self.consts.eval_at(x))
-    }
-
-    #[inline(never)]
-    fn eval_one(&self, t: f64) -> Observables<f64> {
-        self.consts.eval(&t)
+    fn eval_scalar(&self, d: [Decay<f64>; LANES]) -> Observables<F64x8> {
+        let o = d.map(|x| self.consts.eval_at(x));
+        let lanes = |g: fn(&Observables<f64>) -> f64| F64x8(std::array::from_fn(|l| g(&o[l])));
+        Observables {
+            z: lanes(|o| o.z),
+            slope: lanes(|o| o.slope),
+            residual: lanes(|o| o.residual),
+            loss: lanes(|o| o.loss),
+            ntk: lanes(|o| o.ntk),
+            alignment: lanes(|o| o.alignment),
+            norm_u: lanes(|o| o.norm_u),
+            norm_w: lanes(|o| o.norm_w),
+        }
     }
 
     /// Decay factors of a chunk of points outside the common range (early times, the deep
@@ -224,6 +245,20 @@ impl FastSolution {
             }
         }
         nice_ceil(hi)
+    }
+}
+
+/// Copies the first `len` lanes of `v` to `col[start..]` (a fixed-size copy for full
+/// chunks, so it compiles to vector stores).
+///
+/// # Panics
+/// If `col` is shorter than `start + len`.
+#[inline(always)]
+pub fn put(col: &mut [f64], start: usize, len: usize, v: &F64x8) {
+    if len == LANES {
+        col[start..start + LANES].copy_from_slice(&v.0);
+    } else {
+        col[start..start + len].copy_from_slice(&v.0[..len]);
     }
 }
 
