@@ -498,7 +498,13 @@ impl<R: Real> Constants<R> {
             let inv_nd = one.clone() / nd;
             (den_m.clone() * inv_nd.clone(), num_m.clone() * inv_nd)
         } else {
-            (one.clone() / num_m.clone(), one.clone() / den_m.clone())
+            // Per lane, the same choice a scalar evaluation makes.
+            let inv_nd = one.clone() / nd.clone();
+            let (a, b) = (den_m.clone() * inv_nd.clone(), num_m.clone() * inv_nd);
+            (
+                nd.select_in_range(1e-300, 1e300, a, one.clone() / num_m.clone()),
+                nd.select_in_range(1e-300, 1e300, b, one.clone() / den_m.clone()),
+            )
         };
         let z_sh = num_sh - den_sh;
         // z = num/den, 1/z = den/num.
