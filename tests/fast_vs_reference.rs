@@ -632,7 +632,12 @@ fn batch_equals_scalar_bit_for_bit() {
                 ]
                 .map(f64::to_bits)
             };
-            assert_eq!(bits(b), bits(&one), "t = {t:e}\nbatch {b:?}\nscalar {one:?}\n{}", s.canonical_toml());
+            assert_eq!(
+                bits(b),
+                bits(&one),
+                "t = {t:e}\nbatch {b:?}\nscalar {one:?}\n{}",
+                s.canonical_toml()
+            );
         }
     }
 }

@@ -129,12 +129,29 @@ impl FastSolution {
     /// path. On x86-64 with AVX2 the loop is compiled for AVX2 (same results).
     pub fn for_each_chunk(&self, times: &[f64], f: impl FnMut(usize, usize, &Observables<F64x8>)) {
         #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU supports AVX-512F (checked just above); as for AVX2 below,
+            // only the instruction width changes, never a result.
+            return unsafe { self.for_each_chunk_avx512(times, f) };
+        }
+        #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU supports AVX2 (checked just above). AVX2 changes only the
             // width of the instructions; without FMA every lane computes the same IEEE
             // operations, so results are identical on every x86-64 (tested).
             return unsafe { self.for_each_chunk_avx2(times, f) };
         }
+        self.chunks(times, f)
+    }
+
+    /// [`FastSolution::for_each_chunk`] compiled for AVX-512F.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn for_each_chunk_avx512(
+        &self,
+        times: &[f64],
+        f: impl FnMut(usize, usize, &Observables<F64x8>),
+    ) {
         self.chunks(times, f)
     }
 
