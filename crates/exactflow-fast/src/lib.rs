@@ -128,20 +128,34 @@ impl FastSolution {
     /// deep in the tail (`ωt > 600`, where `E` is carried scaled) go through the scalar
     /// path. On x86-64 with AVX2 the loop is compiled for AVX2 (same results).
     pub fn for_each_chunk(&self, times: &[f64], f: impl FnMut(usize, usize, &Observables<F64x8>)) {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU supports AVX-512F (checked just above); as for AVX2 below,
-            // only the instruction width changes, never a result.
-            return unsafe { self.for_each_chunk_avx512(times, f) };
+        let best = *Isa::available().last().unwrap_or(&Isa::Baseline);
+        self.for_each_chunk_isa(best, times, f)
+    }
+
+    /// [`FastSolution::for_each_chunk`] with the instruction set chosen by the caller
+    /// (for tests that check every compiled path gives the same bits). An instruction set
+    /// the CPU lacks falls back to [`Isa::Baseline`].
+    pub fn for_each_chunk_isa(
+        &self,
+        isa: Isa,
+        times: &[f64],
+        f: impl FnMut(usize, usize, &Observables<F64x8>),
+    ) {
+        let isa = if Isa::available().contains(&isa) {
+            isa
+        } else {
+            Isa::Baseline
+        };
+        match isa {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `available()` checked the CPU supports AVX-512F. Only the instruction
+            // width changes: without FMA every lane computes the same IEEE operations.
+            Isa::Avx512 => unsafe { self.for_each_chunk_avx512(times, f) },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: as above, for AVX2.
+            Isa::Avx2 => unsafe { self.for_each_chunk_avx2(times, f) },
+            _ => self.chunks(times, f),
         }
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2 (checked just above). AVX2 changes only the
-            // width of the instructions; without FMA every lane computes the same IEEE
-            // operations, so results are identical on every x86-64 (tested).
-            return unsafe { self.for_each_chunk_avx2(times, f) };
-        }
-        self.chunks(times, f)
     }
 
     /// [`FastSolution::for_each_chunk`] compiled for AVX-512F.
@@ -262,6 +276,35 @@ impl FastSolution {
             }
         }
         nice_ceil(hi)
+    }
+}
+
+/// The instruction sets the lane loop is compiled for; all give the same results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Isa {
+    /// The target's baseline (SSE2 on x86-64).
+    Baseline,
+    /// x86-64 AVX2.
+    Avx2,
+    /// x86-64 AVX-512F.
+    Avx512,
+}
+
+impl Isa {
+    /// The instruction sets this CPU supports, from the baseline up (cached by std).
+    pub fn available() -> Vec<Isa> {
+        #[allow(unused_mut)]
+        let mut v = vec![Isa::Baseline];
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                v.push(Isa::Avx2);
+            }
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                v.push(Isa::Avx512);
+            }
+        }
+        v
     }
 }
 
