@@ -12,9 +12,15 @@
 //! * `z = (E + Nτ)/(E + Qτ)` with `N = C + (B+ω)/2 ≥ 0`, `Q = A + (ω−B)/2 ≥ 0`;
 //! * `z − 1 = −(A−B−C) τ/(E + Qτ)`, where `A − B − C = 2 a k e₀` is exact;
 //! * `e = e₀ E (A z + W)/(Q (E + Nτ))`, `W = (ω−B)/2` (or `e₀/(E + Nτ)` when `Q = 0`);
-//! * `|ũ|², |w̃|²` in an orthonormal frame of `span{s₀, δ₀}` (no `M` cancellation);
-//! * the slope as `θ* + e` or as `slope₀ + k (z−1)(S + D/z)/4`, whichever has the smaller
-//!   rounding-error bound at that time.
+//! * `|ũ|², |w̃|²` from the initial norms plus their change, or in an orthonormal frame
+//!   of `span{s₀, δ₀}`, whichever has the smaller rounding-error bound;
+//! * the slope as `θ* + e` or as `slope₀ + k (z−1)(S + D/z)/4`, likewise;
+//! * the alignment as `X/√(X² + gram)`, `X = slope/k`, with the conserved, exact Gram
+//!   determinant.
+//!
+//! The evaluation ([`Constants::eval_at`]) needs only [`Real`] — field operations, `√`
+//! and selects — so a lane type can evaluate several time points at once with the same
+//! code; the exponential and the constructors need [`Scalar`].
 //!
 //! For `f64`, `E` is carried as `m·2^j` once `ωt > 600`, so the residual keeps its
 //! relative accuracy down to the bottom of the subnormal range.
