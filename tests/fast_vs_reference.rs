@@ -620,34 +620,13 @@ fn batch_equals_scalar_bit_for_bit() {
             let mut batch = Vec::new();
             sol.for_each_chunk_isa(isa, &times, |_, n, o| {
                 for l in 0..n {
-                    batch.push(exactflow_core::Observables {
-                        z: o.z.0[l],
-                        slope: o.slope.0[l],
-                        residual: o.residual.0[l],
-                        loss: o.loss.0[l],
-                        ntk: o.ntk.0[l],
-                        alignment: o.alignment.0[l],
-                        norm_u: o.norm_u.0[l],
-                        norm_w: o.norm_w.0[l],
-                    });
+                    batch.push(o.map(|v| v.0[l]));
                 }
             });
             assert_eq!(batch.len(), times.len());
             for (t, b) in times.iter().zip(&batch) {
                 let one = sol.eval(*t);
-                let bits = |o: &exactflow_core::Observables<f64>| {
-                    [
-                        o.z,
-                        o.slope,
-                        o.residual,
-                        o.loss,
-                        o.ntk,
-                        o.alignment,
-                        o.norm_u,
-                        o.norm_w,
-                    ]
-                    .map(f64::to_bits)
-                };
+                let bits = |o: &exactflow_core::Observables<f64>| o.to_array().map(|v| v.to_bits());
                 assert_eq!(
                     bits(b),
                     bits(&one),

@@ -125,6 +125,50 @@ impl Column {
     }
 }
 
+impl<R> Observables<R> {
+    /// Builds the observables column by column ([`Column::VALUES`] order).
+    pub fn from_fn(mut f: impl FnMut(Column) -> R) -> Self {
+        Observables {
+            z: f(Column::Z),
+            slope: f(Column::Slope),
+            residual: f(Column::Residual),
+            loss: f(Column::Loss),
+            ntk: f(Column::Ntk),
+            alignment: f(Column::Alignment),
+            norm_u: f(Column::NormU),
+            norm_w: f(Column::NormW),
+        }
+    }
+
+    /// Applies `f` to every value.
+    pub fn map<S>(&self, f: impl Fn(&R) -> S) -> Observables<S> {
+        Observables {
+            z: f(&self.z),
+            slope: f(&self.slope),
+            residual: f(&self.residual),
+            loss: f(&self.loss),
+            ntk: f(&self.ntk),
+            alignment: f(&self.alignment),
+            norm_u: f(&self.norm_u),
+            norm_w: f(&self.norm_w),
+        }
+    }
+
+    /// The values in [`Column::VALUES`] order.
+    pub fn to_array(&self) -> [&R; 8] {
+        [
+            &self.z,
+            &self.slope,
+            &self.residual,
+            &self.loss,
+            &self.ntk,
+            &self.alignment,
+            &self.norm_u,
+            &self.norm_w,
+        ]
+    }
+}
+
 impl<R: Clone> Observables<R> {
     /// The value of a value column (`None` for [`Column::T`]).
     pub fn get(&self, c: Column) -> Option<&R> {

@@ -122,19 +122,7 @@ impl FastSolution {
             #[inline(always)]
             |start, len, o| {
                 for l in 0..len {
-                    f(
-                        start + l,
-                        Observables {
-                            z: o.z.0[l],
-                            slope: o.slope.0[l],
-                            residual: o.residual.0[l],
-                            loss: o.loss.0[l],
-                            ntk: o.ntk.0[l],
-                            alignment: o.alignment.0[l],
-                            norm_u: o.norm_u.0[l],
-                            norm_w: o.norm_w.0[l],
-                        },
-                    );
+                    f(start + l, o.map(|v| v.0[l]));
                 }
             },
         );
@@ -231,17 +219,11 @@ impl FastSolution {
     #[inline(never)]
     fn eval_scalar(&self, d: [Decay<f64>; LANES]) -> Observables<F64x8> {
         let o = d.map(|x| self.consts.eval_at(x));
-        let lanes = |g: fn(&Observables<f64>) -> f64| F64x8(std::array::from_fn(|l| g(&o[l])));
-        Observables {
-            z: lanes(|o| o.z),
-            slope: lanes(|o| o.slope),
-            residual: lanes(|o| o.residual),
-            loss: lanes(|o| o.loss),
-            ntk: lanes(|o| o.ntk),
-            alignment: lanes(|o| o.alignment),
-            norm_u: lanes(|o| o.norm_u),
-            norm_w: lanes(|o| o.norm_w),
-        }
+        Observables::from_fn(|c| {
+            F64x8(std::array::from_fn(|l| {
+                o[l].get(c).copied().unwrap_or(f64::NAN)
+            }))
+        })
     }
 
     /// Decay factors of a chunk of points outside the common range (early times, the deep
