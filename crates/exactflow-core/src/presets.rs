@@ -64,15 +64,5 @@ pub fn preset(name: &str) -> Result<ScenarioSpec, ScenarioError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_preset_validates() {
-        for name in PRESETS {
-            let s = preset(name).unwrap().validate().unwrap();
-            assert!(s.width() >= 1, "{name}");
-        }
-        assert!(preset("nope").is_err());
-    }
-}
+#[path = "tests/presets.rs"]
+mod tests;

@@ -1,0 +1,157 @@
+//! Unit tests of `scenario.rs`.
+use super::*;
+
+fn q(s: &str) -> Q {
+    parse_exact(s).unwrap()
+}
+
+const CLI_EXAMPLE: &str = r#"
+[model]
+gamma = "0.9"
+eta_u = "0.7"
+eta_w = "13/10"
+[data]
+exx = "1.1"
+exy = "-2.5"
+[init]
+u0 = ["0.1", "-0.2", "0.3"]
+w0 = ["0.5", "0.1", "-0.7"]
+"#;
+
+#[test]
+fn reads_the_cli_example() {
+    let s = parse_toml(CLI_EXAMPLE, "t").unwrap().validate().unwrap();
+    assert_eq!(s.gamma, q("9/10"));
+    assert_eq!(s.eta_w, q("1.3"));
+    assert_eq!(s.eyy, q("6.25") / q("1.1"));
+    assert_eq!(s.width(), 3);
+}
+
+#[test]
+fn bare_numbers_are_read_from_their_text() {
+    let t = "[model]\ngamma = 0.1\neta_u = 1e-3\neta_w = 2\n[data]\nexx = 1_000.5\nexy = -3\n[init]\nu0 = [0.1, \"1/3\"]\nw0 = [1, 2.5]\n";
+    let s = parse_toml(t, "t").unwrap().validate().unwrap();
+    assert_eq!(s.gamma, q("1/10"));
+    assert_eq!(s.eta_u, q("1/1000"));
+    assert_eq!(s.exx, q("1000.5"));
+    match &s.init {
+        Init::Explicit { u0, .. } => assert_eq!(u0[0], q("1/10")),
+        _ => panic!("explicit init expected"),
+    }
+}
+
+fn err(t: &str) -> String {
+    match parse_toml(t, "t").and_then(|s| s.validate()) {
+        Ok(_) => panic!("accepted: {t}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn every_validation_error_names_its_field() {
+    let base = "[data]\nexy = 1\n[init]\nu0 = [1]\nw0 = [1]\n";
+    assert!(err(&format!("[model]\neta_u = 0\n{base}")).starts_with("model.eta_u: must be > 0"));
+    assert!(
+        err(&format!("[model]\neta_w = \"-1/2\"\n{base}")).starts_with("model.eta_w: must be > 0")
+    );
+    assert!(err(&format!("[model]\ngamma = 0\n{base}")).starts_with("model.gamma: must be nonzero"));
+    assert!(
+        err("[data]\nexx = -1\nexy = 1\n[init]\nu0 = [1]\nw0 = [1]\n")
+            .starts_with("data.exx: must be > 0")
+    );
+    assert!(
+        err("[data]\nexx = 2\nexy = 2\neyy = 1.9\n[init]\nu0 = [1]\nw0 = [1]\n")
+            .starts_with("data.eyy: must be >= exy^2/exx = 2")
+    );
+    assert!(err("[data]\nexy = \"1.2.3\"\n[init]\nu0 = [1]\nw0 = [1]\n")
+        .starts_with("data.exy: malformed number"));
+    assert!(
+        err("[data]\nexy = inf\n[init]\nu0 = [1]\nw0 = [1]\n").starts_with("data.exy: non-finite")
+    );
+    assert!(
+        err("[data]\nexy = nan\n[init]\nu0 = [1]\nw0 = [1]\n").starts_with("data.exy: non-finite")
+    );
+    assert!(
+        err("[data]\nexy = \"1e100000\"\n[init]\nu0 = [1]\nw0 = [1]\n")
+            .starts_with("data.exy: exponent")
+    );
+    assert!(err("[data]\nexy = 1\n[init]\nu0 = [1, 2]\nw0 = [1]\n")
+        .starts_with("init.w0: u0 has 2 entries but w0 has 1"));
+    assert!(err("[data]\nexy = 1\n[init]\nu0 = []\nw0 = []\n")
+        .starts_with("init.u0: width must be at least 1"));
+    assert!(
+        err("[data]\nexy = 1\n[init]\nu0 = [1, \"x\"]\nw0 = [1, 2]\n")
+            .starts_with("init.u0[1]: malformed")
+    );
+    assert!(err(
+        "[data]\nexy = 1\n[init]\nkind = \"gaussian\"\nwidth = 0\nsigma_u = 1\nsigma_w = 1\n"
+    )
+    .starts_with("init.width: width must be at least 1"));
+    assert!(err(
+        "[data]\nexy = 1\n[init]\nkind = \"gaussian\"\nwidth = 1000001\nsigma_u = 1\nsigma_w = 1\n"
+    )
+    .starts_with("init.width: width 1000001 exceeds"));
+    assert!(
+        err("[data]\nexy = 1\n[init]\nwidth = 3\nsigma_u = -1\nsigma_w = 1\n")
+            .starts_with("init.sigma_u: must be >= 0")
+    );
+    assert!(err("[data]\nexy = 1\n[init]\nwidth = 3\nsigma_u = 1\n")
+        .starts_with("init.sigma_w: missing"));
+    assert!(err("[data]\nexy = 1\n").starts_with("init: missing"));
+    assert!(err("[init]\nu0 = [1]\nw0 = [1]\n").starts_with("data.exy: missing"));
+    assert!(err("[model]\nbogus = 1\n").starts_with("model.bogus: unknown key"));
+    assert!(err("[modle]\ngamma = 1\n").starts_with("modle: unknown key"));
+    assert!(err("[model\n").starts_with("t: not valid TOML"));
+    assert!(
+        err("[data]\nexy = 1\n[init]\nwidth = -3\nsigma_u = 1\nsigma_w = 1\n")
+            .starts_with("init.width: expected a non-negative integer")
+    );
+    assert!(
+        err("[data]\nexy = 1\n[init]\nu0 = [1]\nw0 = [1]\nwidth = 1\n")
+            .starts_with("init: width, sigma_u")
+    );
+}
+
+#[test]
+fn layers_override_field_by_field() {
+    let file = parse_toml(CLI_EXAMPLE, "t").unwrap();
+    let flags = ScenarioSpec {
+        gamma: Some(q("2")),
+        ..Default::default()
+    };
+    let s = file.clone().overlay(&flags).validate().unwrap();
+    assert_eq!(s.gamma, q("2"));
+    assert_eq!(s.eta_u, q("0.7"));
+    // A gaussian flag layer replaces the explicit init below it.
+    let g = ScenarioSpec {
+        init: InitSpec {
+            kind: Some(InitKind::Gaussian),
+            width: Some(5),
+            sigma_u: Some(q("1")),
+            sigma_w: Some(q("1")),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let s = file.overlay(&g).validate().unwrap();
+    assert_eq!(s.width(), 5);
+}
+
+#[test]
+fn gaussian_sums_match_the_weights() {
+    let spec = ScenarioSpec {
+        exy: Some(q("1")),
+        init: InitSpec {
+            width: Some(7),
+            sigma_u: Some(q("0.3")),
+            sigma_w: Some(q("1/7")),
+            seed: Some(3),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let s = spec.validate().unwrap();
+    let (u, w) = s.initial_weights();
+    let dot = |a: &[Q], b: &[Q]| -> Q { a.iter().zip(b).map(|(x, y)| x * y).sum() };
+    assert_eq!(s.initial_sums(), (dot(&u, &u), dot(&w, &w), dot(&u, &w)));
+}
