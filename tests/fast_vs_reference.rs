@@ -283,9 +283,17 @@ fn signed(s: impl Strategy<Value = f64>) -> impl Strategy<Value = f64> {
     (s, any::<bool>()).prop_map(|(x, neg)| if neg { -x } else { x })
 }
 
-/// Scale of an initialization: tiny, small, unit or large.
+/// Scale of an initialization: tiny (down to 1e-100, whose squares underflow), small,
+/// unit or large.
 fn init_scale() -> impl Strategy<Value = f64> {
-    prop_oneof![Just(1e-8), Just(1e-3), Just(1.0), Just(10.0)]
+    prop_oneof![
+        Just(1e-8),
+        Just(1e-3),
+        Just(1.0),
+        Just(10.0),
+        Just(1e-100),
+        Just(1e3)
+    ]
 }
 
 /// Structure of the initialization: generic, or one of the degenerate shapes of
@@ -374,7 +382,10 @@ proptest! {
         };
         // Step count from the fastest rate along the path: a·ntk ≤ a·max(ntk(0), ntk(t), ω/a).
         let rate = p.a * sol.eval(0.0).ntk.max(sol.eval(t).ntk) + om;
-        let n = ((rate * t * 40.0).ceil() as usize).clamp(50, 200_000);
+        let n_needed = (rate * t * 40.0).ceil();
+        // A fixed-step RK4 needs h·rate small; skip the (large-init) cases too stiff for it.
+        prop_assume!(n_needed <= 200_000.0);
+        let n = (n_needed as usize).max(50);
         let slope = |u: &[f64], w: &[f64]| p.gamma * u.iter().zip(w).map(|(a, b)| a * b).sum::<f64>();
         let norm = |v: &[f64]| v.iter().map(|x| x * x).sum::<f64>().sqrt();
         let (u1, w1) = rk4(&p, &u0, &w0, t, n);
@@ -449,14 +460,14 @@ fn acceptance_metric_worst_case_over_a_sweep() {
         "norm_w",
     ];
     let mut worst = [0.0f64; 8];
-    let scales = [1e-8, 1e-3, 1.0, 10.0];
+    let scales = [1e-8, 1e-3, 1.0, 10.0, 1e-30, 1e-100, 1e3];
     for case in 0..400 {
         let d = 1 + (rng.next() % 8) as usize;
-        let su = scales[(rng.next() % 4) as usize];
+        let su = scales[(rng.next() % 7) as usize];
         let sw = if case % 2 == 0 {
             su
         } else {
-            scales[(rng.next() % 4) as usize]
+            scales[(rng.next() % 7) as usize]
         };
         let u: Vec<f64> = (0..d).map(|_| su * rng.normalish()).collect();
         let w: Vec<f64> = (0..d).map(|_| sw * rng.normalish()).collect();

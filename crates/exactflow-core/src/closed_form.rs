@@ -25,6 +25,7 @@
 //! For `f64`, `E` is carried as `m·2^j` once `ωt > 600`, so the residual keeps its
 //! relative accuracy down to the bottom of the subnormal range.
 
+use crate::number::Q;
 use crate::real::{Real, Scalar};
 use crate::reduction::ExactReduction;
 use num_traits::{Signed, Zero};
@@ -169,24 +170,29 @@ impl<R: Scalar> Constants<R> {
         let k = signed_sqrt::<R>(ksign, &red.k2, ctx);
         let xt = signed_sqrt::<R>(crate::reduction::sign(&red.x), &red.xt2, ctx);
         let p = R::from_q(&red.p, ctx);
-        let sd = R::from_q(&red.sd, ctx);
         let s_zero = red.s_is_zero();
         let d_zero = red.d_is_zero();
-        // S = P + 2X̃, D = P − 2X̃; the cancelling one is S·D divided by the other.
+        // S = P + 2X̃, D = P − 2X̃; the cancelling one is S·D divided by the other, formed
+        // as (S·D/P)/(1 + 2|X̃|/P) from exact ratios so that neither S·D (the square of
+        // the initialization's scale) nor anything else can leave the exponent range.
+        let cancelling = || {
+            let sd_over_p = R::from_q(&(&red.sd / &red.p), ctx);
+            let ratio = R::sqrt_q(
+                &(Q::from_integer(4.into()) * &red.xt2 / (&red.p * &red.p)),
+                ctx,
+            );
+            sd_over_p / (R::from_i32(1, ctx) + ratio)
+        };
         let (s, d) = if red.x.is_negative() {
             let d = p.clone() - two.clone() * xt.clone();
-            let s = if s_zero {
-                zero.clone()
-            } else {
-                sd.clone() / d.clone()
-            };
+            let s = if s_zero { zero.clone() } else { cancelling() };
             (s, d)
         } else {
             let s = p.clone() + two.clone() * xt.clone();
-            let d = if d_zero || s.is_zero() {
+            let d = if d_zero || red.p.is_zero() {
                 zero.clone()
             } else {
-                sd.clone() / s.clone()
+                cancelling()
             };
             (s, d)
         };
@@ -243,10 +249,11 @@ impl<R: Scalar> Constants<R> {
             }
         } else {
             let m = R::from_q(&red.m, ctx);
-            let gram4 = four.clone() * R::from_q(&red.gram, ctx);
+            // c = 2√gram/ℓ, squared after the division (gram itself may underflow).
+            let c = two.clone() * R::sqrt_q(&red.gram, ctx) / len.clone();
             Frame {
                 along: m / len.clone(),
-                across2: gram4 / first,
+                across2: c.clone() * c,
                 len,
                 delta: delta_frame,
                 along_zero: red.m.is_zero(),
