@@ -648,3 +648,37 @@ fn batch_equals_scalar_bit_for_bit() {
         }
     }
 }
+
+/// The default horizon of `solve` covers the whole run: after the escape from a tiny
+/// initialization (long), and for the flow into the saddle (residual → −θ*).
+#[test]
+fn horizon_covers_the_escape_and_the_saddle() {
+    let tiny = f(
+        1.0,
+        1.0,
+        1.0,
+        1.0,
+        1.0,
+        &[1e-100, -2e-100],
+        &[3e-100, 1e-100],
+    );
+    let sol = FastSolution::new(&tiny);
+    let h = sol.horizon();
+    let e0 = sol.eval(0.0).residual.abs();
+    assert!(
+        sol.eval(h).residual.abs() <= 1e-12 * e0,
+        "settled by the horizon {h}"
+    );
+    assert!(
+        sol.eval(h / 3.0).residual.abs() > 1e-6 * e0,
+        "not long before: {h}"
+    );
+    let saddle = f(1.0, 2.0, 2.0, 1.0, -1.0, &[0.3, -0.1], &[0.3, -0.1]);
+    let sol = FastSolution::new(&saddle);
+    let h = sol.horizon();
+    assert!(
+        (sol.eval(h).residual - 1.0).abs() <= 1e-11,
+        "residual → −θ* = 1 by {h}"
+    );
+    assert!(h < 100.0, "{h}");
+}

@@ -449,6 +449,17 @@ impl<R: Real> Constants<R> {
         &self.omega
     }
 
+    /// The limit of the residual as `t → ∞`: `−θ*` when the flow stays at or falls into
+    /// the saddle `u = w = 0` (the origin; `δ₀ = 0` with `B ≤ 0`; `s₀ = 0` with `B ≥ 0`),
+    /// else `0` (a global minimum). Decided on exact flags.
+    pub fn residual_limit(&self) -> R {
+        if self.origin || self.n_zero || self.q_zero {
+            -self.theta.clone()
+        } else {
+            self.zero.clone()
+        }
+    }
+
     /// Whether `ω = 0` exactly (then `E = 1` and `τ = t` for every `t`).
     pub fn omega_is_zero(&self) -> bool {
         self.omega_zero

@@ -246,17 +246,20 @@ impl FastSolution {
     }
 
     /// A time by which the run has done what it will do: the residual is within 1e-12 of
-    /// its initial size of its final value (0 at a minimum, −θ* when the flow falls into
-    /// the saddle), rounded up to 1, 2, 3 or 5 × 10^k. Used for the default grid of
-    /// `solve`. Always finite and positive.
+    /// its initial distance from its limit (0 at a minimum, −θ* when the flow falls into
+    /// the saddle) — after the escape from a small initialization, however long —
+    /// rounded up to 1, 2, 3 or 5 × 10^k. Used for the default grid of `solve`. Always
+    /// finite and positive.
     pub fn horizon(&self) -> f64 {
         let om = self.omega();
-        let scale = self.eval(0.0).residual.abs().max(f64::MIN_POSITIVE);
-        // Settled: the residual is within 1e-12 of its scale of its final value (0 at a
-        // minimum, −θ* at the saddle), judged by its change from t to 1.5t.
+        let limit = self.consts.residual_limit();
+        let scale = (self.eval(0.0).residual - limit)
+            .abs()
+            .max(f64::MIN_POSITIVE);
+        // Settled: the residual is within 1e-12 of its initial distance from its limit.
         let settled = |t: f64| {
-            let (a, b) = (self.eval(t).residual, self.eval(1.5 * t).residual);
-            a.abs() <= 1e-12 * scale || (a - b).abs() <= 1e-12 * scale || !a.is_finite()
+            let e = self.eval(t).residual;
+            (e - limit).abs() <= 1e-12 * scale || !e.is_finite()
         };
         let mut hi = if om > 0.0 { 1.0 / om } else { 1.0 };
         let mut steps = 0;
