@@ -88,6 +88,7 @@ pub struct Constants<R> {
     one: R,
     half: R,
     nan: R,
+    inf: R,
     inv_omega: R,
     inv_q: R,
     e0_over_q: R,
@@ -328,6 +329,7 @@ impl<R: Scalar> Constants<R> {
             one,
             half,
             nan: R::nan(ctx),
+            inf: R::infinity(ctx),
         }
     }
 
@@ -418,6 +420,7 @@ impl<R: Real> Constants<R> {
             one: f(&self.one),
             half: f(&self.half),
             nan: f(&self.nan),
+            inf: f(&self.inf),
             inv_omega: f(&self.inv_omega),
             inv_q: f(&self.inv_q),
             e0_over_q: f(&self.e0_over_q),
@@ -624,9 +627,8 @@ impl<R: Real> Constants<R> {
                 den2.select_in_range(1e-300, 1e300, inside, outside)
             }
         };
-        let alignment = R::select_lt(one, &alignment, one.clone(), alignment.clone());
-        let minus_one = -one.clone();
-        let alignment = R::select_lt(&alignment, &minus_one, minus_one.clone(), alignment.clone());
+        // |ζ| ≤ 1 exactly: drop what rounding put outside.
+        let alignment = alignment.clamp_known(&-one.clone(), one);
         Observables {
             z,
             slope,
@@ -712,7 +714,7 @@ impl<R: Real> Constants<R> {
         let bw_ii = lab * rm.abs() + lm.abs() * rab + cross;
         let pu4 = R::select_lt(&bu_ii, &bu_i, pu4_ii, pu4_i);
         let pw4 = R::select_lt(&bw_ii, &bw_i, pw4_ii, pw4_i);
-        let clamp = |x: R| R::select_lt(&x, zero, zero.clone(), x.clone());
+        let clamp = |x: R| x.clamp_known(zero, &self.inf);
         (clamp(pu4), clamp(pw4))
     }
 }

@@ -33,6 +33,9 @@ pub trait Real:
     /// Per lane: `inside` where the lane lies strictly between `lo` and `hi`, else
     /// `outside`.
     fn select_in_range(&self, lo: f64, hi: f64, inside: Self, outside: Self) -> Self;
+    /// The exact value is known to lie in `[lo, hi]`: the value (or enclosure) tightened
+    /// to that range — a clamp for floats, an intersection for balls. NaN stays NaN.
+    fn clamp_known(&self, lo: &Self, hi: &Self) -> Self;
 }
 
 /// A scalar real type: everything [`Real`] has, plus exact construction from rationals,
@@ -61,6 +64,8 @@ pub trait Scalar: Real + PartialOrd {
     fn exp_neg_split(x: &Self) -> (Self, i64);
     /// Not-a-number, used for undefined observables (the alignment of a zero vector).
     fn nan(ctx: &Self::Ctx) -> Self;
+    /// `+∞` (an upper bound that bounds nothing).
+    fn infinity(ctx: &Self::Ctx) -> Self;
 }
 
 /// `f64` with [`crate::elementary::exp`] and the `libm` crate's `expm1`: the same bits on
@@ -101,6 +106,11 @@ impl Real for f64 {
         } else {
             outside
         }
+    }
+    #[inline(always)]
+    fn clamp_known(&self, lo: &Self, hi: &Self) -> Self {
+        let x = Self::select_lt(self, lo, *lo, *self);
+        Self::select_lt(hi, &x, *hi, x)
     }
 }
 
@@ -147,5 +157,8 @@ impl Scalar for f64 {
     }
     fn nan(_: &()) -> Self {
         f64::NAN
+    }
+    fn infinity(_: &()) -> Self {
+        f64::INFINITY
     }
 }

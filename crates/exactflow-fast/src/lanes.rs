@@ -105,6 +105,11 @@ impl Real for F64x8 {
             .fold(true, |acc, v| acc & (*v > lo) & (*v < hi))
     }
     #[inline(always)]
+    fn clamp_known(&self, lo: &Self, hi: &Self) -> Self {
+        let x = Self::select_lt(self, lo, *lo, *self);
+        Self::select_lt(hi, &x, *hi, x)
+    }
+    #[inline(always)]
     fn select_in_range(&self, lo: f64, hi: f64, inside: Self, outside: Self) -> Self {
         let mut o = outside.0;
         for ((o, v), x) in o.iter_mut().zip(self.0).zip(inside.0) {
