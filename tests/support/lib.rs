@@ -235,3 +235,27 @@ pub fn weights_f64(s: &Scenario) -> (Vec<f64>, Vec<f64>) {
     let conv = |v: &[Q]| v.iter().map(exactflow_core::number::q_to_f64).collect();
     (conv(&u), conv(&w))
 }
+
+/// A 64-bit LCG (Knuth's MMIX constants) for deterministic sweeps (not statistics).
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    /// The next 53-bit value.
+    pub fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 11
+    }
+    /// Sum of three uniforms on [−1, 1]: bell-shaped, bounded.
+    pub fn normalish(&mut self) -> f64 {
+        (0..3)
+            .map(|_| (self.next() as f64 / (1u64 << 53) as f64) * 2.0 - 1.0)
+            .sum()
+    }
+    /// One of `items`.
+    pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[(self.next() % items.len() as u64) as usize]
+    }
+}

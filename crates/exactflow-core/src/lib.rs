@@ -31,6 +31,6 @@ pub mod scenario;
 pub use closed_form::{Constants, Observables};
 pub use number::Q;
 pub use observables::Column;
-pub use real::Real;
+pub use real::{Real, Scalar};
 pub use reduction::ExactReduction;
 pub use scenario::{Scenario, ScenarioError, ScenarioSpec};

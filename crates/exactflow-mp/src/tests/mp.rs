@@ -1,0 +1,57 @@
+//! Unit tests of the ball arithmetic: containment on exact inputs.
+use super::*;
+use exactflow_core::Real;
+use rug::Float;
+
+fn ball(x: f64, r: f64) -> Ball {
+    Ball::new(Float::with_val(100, x), &Float::with_val(64, r))
+}
+
+#[test]
+fn operations_contain_the_exact_results_of_their_endpoints() {
+    let a = ball(1.5, 1e-10);
+    let b = ball(-0.25, 1e-12);
+    for (x, y) in [
+        (1.5 - 5e-11, -0.25 + 5e-13),
+        (1.5 + 5e-11, -0.25 - 5e-13),
+        (1.5, -0.25),
+    ] {
+        let (fx, fy) = (Float::with_val(400, x), Float::with_val(400, y));
+        assert!((a.clone() + b.clone()).contains(&Float::with_val(400, &fx + &fy)));
+        assert!((a.clone() - b.clone()).contains(&Float::with_val(400, &fx - &fy)));
+        assert!((a.clone() * b.clone()).contains(&Float::with_val(400, &fx * &fy)));
+        assert!((a.clone() / b.clone()).contains(&Float::with_val(400, &fx / &fy)));
+        assert!(a.sqrt().contains(&Float::with_val(400, fx.sqrt_ref())));
+        assert!(b.exp().contains(&Float::with_val(400, fy.exp_ref())));
+        assert!(b.exp_m1().contains(&Float::with_val(400, fy.exp_m1_ref())));
+    }
+}
+
+#[test]
+fn division_by_a_ball_around_zero_is_nan() {
+    assert!((ball(1.0, 0.0) / ball(0.0, 1e-3)).is_nan());
+}
+
+#[test]
+fn rationals_are_enclosed() {
+    let q = exactflow_core::number::parse_exact("1/3").unwrap_or_default();
+    let b = Ball::from_q(&q, &64);
+    let third = Float::with_val(1000, 1) / 3u32;
+    assert!(b.contains(&third));
+    assert!(!b.rad().is_zero());
+    assert!(Ball::from_q(
+        &exactflow_core::number::parse_exact("0.5").unwrap_or_default(),
+        &64
+    )
+    .rad()
+    .is_zero());
+}
+
+#[test]
+fn clamp_intersects() {
+    let one = Ball::from_i32(1, &64);
+    let m1 = Ball::from_i32(-1, &64);
+    let c = ball(0.99, 0.05).clamp_known(&m1, &one);
+    assert!(c.contains(&Float::with_val(64, 1.0)) && c.contains(&Float::with_val(64, 0.95)));
+    assert!(!c.contains(&Float::with_val(64, 1.01)));
+}
