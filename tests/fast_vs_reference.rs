@@ -462,23 +462,23 @@ fn acceptance_metric_worst_case_over_a_sweep() {
     let mut worst = [0.0f64; 8];
     let scales = [1e-8, 1e-3, 1.0, 10.0, 1e-30, 1e-100, 1e3];
     for case in 0..400 {
-        let d = 1 + (rng.next() % 8) as usize;
-        let su = scales[(rng.next() % 7) as usize];
+        let d = 1 + (rng.next_u53() % 8) as usize;
+        let su = scales[(rng.next_u53() % 7) as usize];
         let sw = if case % 2 == 0 {
             su
         } else {
-            scales[(rng.next() % 7) as usize]
+            scales[(rng.next_u53() % 7) as usize]
         };
         let u: Vec<f64> = (0..d).map(|_| su * rng.normalish()).collect();
         let w: Vec<f64> = (0..d).map(|_| sw * rng.normalish()).collect();
-        let sign = if rng.next().is_multiple_of(2) {
+        let sign = if rng.next_u53().is_multiple_of(2) {
             1.0
         } else {
             -1.0
         };
-        let gamma = [1.0, 0.5, 1.0 / d as f64, 2.0][(rng.next() % 4) as usize];
-        let eta_u = [1.0, 0.7, 2.0][(rng.next() % 3) as usize];
-        let eta_w = [1.0, 1.3, 0.5][(rng.next() % 3) as usize];
+        let gamma = [1.0, 0.5, 1.0 / d as f64, 2.0][(rng.next_u53() % 4) as usize];
+        let eta_u = [1.0, 0.7, 2.0][(rng.next_u53() % 3) as usize];
+        let eta_w = [1.0, 1.3, 0.5][(rng.next_u53() % 3) as usize];
         let s = f(gamma, eta_u, eta_w, 1.1, sign * 2.5, &u, &w);
         let red = s.reduction();
         let sol = FastSolution::from_reduction(&red);
@@ -546,7 +546,7 @@ fn exp_is_within_one_ulp() {
     use exactflow_core::elementary::exp;
     let mut rng = exactflow_tests::Lcg(7);
     for i in 0..200_000 {
-        let u = rng.next() as f64 / (1u64 << 53) as f64;
+        let u = rng.next_u53() as f64 / (1u64 << 53) as f64;
         let x = if i % 2 == 0 {
             -745.0 + 1454.7 * u
         } else {

@@ -46,7 +46,7 @@ fn sweep(n: usize, seed: u64) -> Vec<exactflow_core::Scenario> {
     let mut rng = Lcg(seed);
     (0..n)
         .map(|_| {
-            let d = 1 + (rng.next() % 8) as usize;
+            let d = 1 + (rng.next_u53() % 8) as usize;
             let su = rng.pick(&[1e-8, 1e-3, 1.0, 10.0]);
             let sw = rng.pick(&[1e-8, 1e-3, 1.0, 10.0]);
             let u: Vec<f64> = (0..d).map(|_| su * rng.normalish()).collect();

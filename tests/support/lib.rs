@@ -241,7 +241,7 @@ pub struct Lcg(pub u64);
 
 impl Lcg {
     /// The next 53-bit value.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u53(&mut self) -> u64 {
         self.0 = self
             .0
             .wrapping_mul(6364136223846793005)
@@ -251,11 +251,11 @@ impl Lcg {
     /// Sum of three uniforms on [−1, 1]: bell-shaped, bounded.
     pub fn normalish(&mut self) -> f64 {
         (0..3)
-            .map(|_| (self.next() as f64 / (1u64 << 53) as f64) * 2.0 - 1.0)
+            .map(|_| (self.next_u53() as f64 / (1u64 << 53) as f64) * 2.0 - 1.0)
             .sum()
     }
     /// One of `items`.
     pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[(self.next() % items.len() as u64) as usize]
+        items[(self.next_u53() % items.len() as u64) as usize]
     }
 }
