@@ -40,10 +40,11 @@ pub struct SolveArgs {
     /// Engine: fast (f64) or mp (arbitrary precision).
     #[arg(long, value_enum, default_value_t = Engine::Fast)]
     pub engine: Engine,
-    /// Significant digits printed (fast: 1–17, default 17).
+    /// Significant digits printed (fast: 1–17, default 17; mp: 10–100000, default 40).
     #[arg(long, value_name = "N")]
     pub digits: Option<u32>,
-    /// Add a certified error bound <column>_err after every value column (mp engine).
+    /// Add a certified bound <column>_err on |printed − exact| after every value column
+    /// (needs --engine mp).
     #[arg(long)]
     pub certify: bool,
     /// Output format.
@@ -140,23 +141,22 @@ fn format_time(t: &Q, digits: usize) -> String {
 /// # Errors
 /// Usage and scenario errors (exit 2), output errors.
 pub fn run(args: &SolveArgs) -> Result<(), CliError> {
-    if args.engine == Engine::Mp {
-        return Err(CliError::usage(
-            "--engine",
-            "the mp (arbitrary-precision) engine is not part of this build yet; use --engine fast",
-        ));
+    let (default_digits, range) = match args.engine {
+        Engine::Fast => (17, 1..=17),
+        Engine::Mp => (40, exactflow_mp::MIN_DIGITS..=exactflow_mp::MAX_DIGITS),
+    };
+    let digits = args.digits.unwrap_or(default_digits);
+    if !range.contains(&digits) {
+        let why = match args.engine {
+            Engine::Fast => "the fast engine prints 1 to 17 significant digits (f64 carries no more; use --engine mp)",
+            Engine::Mp => "the mp engine prints 10 to 100000 significant digits",
+        };
+        return Err(CliError::usage("--digits", format!("{why}, got {digits}")));
     }
-    if args.certify {
+    if args.certify && args.engine == Engine::Fast {
         return Err(CliError::usage(
             "--certify",
-            "certified bounds come with the mp engine, which is not part of this build yet",
-        ));
-    }
-    let digits = args.digits.unwrap_or(17);
-    if !(1..=17).contains(&digits) {
-        return Err(CliError::usage(
-            "--digits",
-            format!("the fast engine prints 1 to 17 significant digits (f64 carries no more), got {digits}"),
+            "certified bounds come from the mp engine: add --engine mp",
         ));
     }
     let digits = digits as usize;
@@ -167,7 +167,8 @@ pub fn run(args: &SolveArgs) -> Result<(), CliError> {
         None => Column::ALL.to_vec(),
     };
     let scenario = args.scenario.resolve()?;
-    let sol = FastSolution::new(&scenario);
+    let red = scenario.reduction();
+    let sol = FastSolution::from_reduction(&red);
     let times = match (&args.times, &args.grid) {
         (Some(t), _) => parse_times(t)?,
         (None, Some(g)) => parse_grid(g)?,
@@ -183,51 +184,107 @@ pub fn run(args: &SolveArgs) -> Result<(), CliError> {
         if !x.is_finite() {
             return Err(CliError::usage(
                 "--times",
-                format!("time point {i} is beyond the f64 range of the fast engine"),
+                format!("time point {i} is beyond the f64 range"),
             ));
         }
         tf.push(x);
     }
-    let obs = sol.eval_batch(&tf);
+    let mut metadata: Vec<(String, String)> = vec![
+        ("exactflow".into(), env!("CARGO_PKG_VERSION").into()),
+        ("command".into(), "solve".into()),
+        (
+            "scenario".into(),
+            scenario.name.clone().unwrap_or_else(|| "(flags)".into()),
+        ),
+        ("width".into(), scenario.width().to_string()),
+        ("omega".into(), format_f64_sci(sol.omega(), 17)),
+        ("digits".into(), digits.to_string()),
+    ];
+    let mut names: Vec<String> = Vec::new();
+    for c in &columns {
+        names.push(c.name().to_string());
+        if args.certify && *c != Column::T {
+            names.push(format!("{}_err", c.name()));
+        }
+    }
     let mut table = Table {
-        metadata: vec![
-            ("exactflow".into(), env!("CARGO_PKG_VERSION").into()),
-            ("command".into(), "solve".into()),
-            ("engine".into(), "fast".into()),
-            ("scenario".into(), scenario.name.clone().unwrap_or_else(|| "(flags)".into())),
-            ("width".into(), scenario.width().to_string()),
-            ("omega".into(), format_f64_sci(sol.omega(), 17)),
-            ("digits".into(), digits.to_string()),
-            (
+        metadata: Vec::new(),
+        columns: names,
+        text: Vec::new(),
+        values: Vec::new(),
+    };
+    match args.engine {
+        Engine::Fast => {
+            metadata.push(("engine".into(), "fast".into()));
+            metadata.push((
                 "precision".into(),
                 format!(
                     "f64 closed form; relative error <= {:.1e} + omega*t*{:.1e} per column (slope near a sign change, norms and alignment: see docs/derivation.md)",
                     REL_TOL, OMEGA_T_TOL
                 ),
-            ),
-        ],
-        columns: columns.iter().map(|c| c.name().to_string()).collect(),
-        text: Vec::with_capacity(times.len()),
-        values: Vec::with_capacity(times.len()),
-    };
-    for ((t, &x), o) in times.iter().zip(&tf).zip(&obs) {
-        let mut text = Vec::with_capacity(columns.len());
-        let mut vals = Vec::with_capacity(columns.len());
-        for &c in &columns {
-            match o.get(c) {
-                None => {
-                    text.push(format_time(t, digits));
-                    vals.push(x);
+            ));
+            let obs = sol.eval_batch(&tf);
+            for ((t, &x), o) in times.iter().zip(&tf).zip(&obs) {
+                let mut text = Vec::with_capacity(columns.len());
+                let mut vals = Vec::with_capacity(columns.len());
+                for &c in &columns {
+                    match o.get(c) {
+                        None => {
+                            text.push(format_time(t, digits));
+                            vals.push(x);
+                        }
+                        Some(v) => {
+                            text.push(format_f64_sci(*v, digits));
+                            vals.push(*v);
+                        }
+                    }
                 }
-                Some(v) => {
-                    text.push(format_f64_sci(*v, digits));
-                    vals.push(*v);
-                }
+                table.text.push(text);
+                table.values.push(vals);
             }
         }
-        table.text.push(text);
-        table.values.push(vals);
+        Engine::Mp => {
+            let mp = exactflow_mp::MpSolution::new(red);
+            let cert = mp.eval_certified(&times, digits as u32);
+            metadata.push(("engine".into(), "mp".into()));
+            metadata.push(("working_precision_bits".into(), cert.prec.to_string()));
+            metadata.push(("uncertified_cells".into(), cert.uncertified.to_string()));
+            metadata.push((
+                "precision".into(),
+                "MPFR ball arithmetic: every printed digit correct to one unit in the last place (cells counted in uncertified_cells excepted); <column>_err is a certified bound on |printed - exact value of the closed form|".into(),
+            ));
+            for ((t, &x), o) in times.iter().zip(&tf).zip(&cert.values) {
+                let mut text = Vec::with_capacity(table.columns.len());
+                let mut vals = Vec::with_capacity(table.columns.len());
+                for &c in &columns {
+                    match o.get(c) {
+                        None => {
+                            text.push(format_time(t, digits));
+                            vals.push(x);
+                        }
+                        Some(b) => {
+                            let printed = exactflow_mp::format_mid(b, digits);
+                            if args.certify {
+                                let err = exactflow_mp::format_err(b, &printed);
+                                text.push(printed);
+                                text.push(err.clone());
+                                vals.push(b.mid().to_f64());
+                                vals.push(
+                                    parse_exact(&err).map(|q| q_to_f64(&q)).unwrap_or(f64::NAN),
+                                );
+                            } else {
+                                text.push(printed);
+                                vals.push(b.mid().to_f64());
+                            }
+                        }
+                    }
+                }
+                table.text.push(text);
+                table.values.push(vals);
+            }
+        }
     }
+    table.metadata = metadata;
     emit(&table.render(args.format), args.out.as_deref())
 }
 

@@ -182,7 +182,15 @@ fn bad_flags_exit_2_naming_the_flag() {
         &exactflow(&["solve", "--u0", "1,2", "--w0", "1", "--exy", "1"]),
         "init.w0",
     );
-    assert_input_error(&exactflow(&["solve", "--engine", "mp"]), "--engine");
+    assert_input_error(
+        &exactflow(&["solve", "--engine", "mp", "--digits", "5"]),
+        "--digits",
+    );
+    assert_input_error(
+        &exactflow(&["solve", "--engine", "mp", "--digits", "100001"]),
+        "--digits",
+    );
+    assert_input_error(&exactflow(&["solve", "--certify"]), "--certify");
     // clap's own usage errors also exit 2.
     assert_eq!(exactflow(&["solve", "--nope"]).status.code(), Some(2));
     assert_eq!(
@@ -390,5 +398,79 @@ fn help_documents_every_flag() {
         "--columns",
     ] {
         assert!(h.contains(flag), "--help lacks {flag}");
+    }
+}
+
+#[test]
+fn mp_engine_certifies_and_agrees_with_fast() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "s.toml", EXAMPLE);
+    let mp = exactflow(&[
+        "solve",
+        "--scenario",
+        &f,
+        "--times",
+        "0,0.5,3",
+        "--engine",
+        "mp",
+        "--digits",
+        "30",
+        "--certify",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(mp.status.code(), Some(0), "{}", stderr(&mp));
+    let v: serde_json::Value = serde_json::from_slice(&mp.stdout).unwrap();
+    let cols: Vec<&str> = v["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(cols[..4], ["t", "z", "z_err", "slope"]);
+    assert_eq!(v["metadata"]["engine"], "mp");
+    assert_eq!(v["metadata"]["uncertified_cells"], "0");
+    let fast = exactflow(&[
+        "solve",
+        "--scenario",
+        &f,
+        "--times",
+        "0,0.5,3",
+        "--format",
+        "json",
+    ]);
+    let w: serde_json::Value = serde_json::from_slice(&fast.stdout).unwrap();
+    for row in 0..3 {
+        for (ci, name) in cols.iter().enumerate() {
+            if name.ends_with("_err") || *name == "t" {
+                continue;
+            }
+            let m: f64 = v["rows"][row][ci].as_str().unwrap().parse().unwrap();
+            let err: f64 = v["rows"][row][ci + 1].as_str().unwrap().parse().unwrap();
+            let fi = [
+                "t",
+                "z",
+                "slope",
+                "residual",
+                "loss",
+                "ntk",
+                "alignment",
+                "norm_u",
+                "norm_w",
+            ]
+            .iter()
+            .position(|c| c == name)
+            .unwrap();
+            let x: f64 = w["rows"][row][fi].as_str().unwrap().parse().unwrap();
+            assert!(
+                (m - x).abs() <= 1e-13 * m.abs().max(1e-300),
+                "{name}: mp {m} vs fast {x}"
+            );
+            // 30 digits: the bound is at most ~1 unit in the 30th digit.
+            assert!(
+                err <= 1e-29 * m.abs().max(1e-300) || m == 0.0,
+                "{name}: bound {err} for {m}"
+            );
+        }
     }
 }

@@ -300,6 +300,16 @@ pub fn f64_to_q(x: f64) -> Option<Q> {
 /// to nearest with ties to even, deterministically: `1.2500e-3`, `-7.0e0`, `0.0e0`.
 /// The exponent has no padding and no `+`, the same style Rust's `{:e}` uses.
 pub fn format_q_sci(q: &Q, digits: usize) -> String {
+    format_q_sci_mode(q, digits, false)
+}
+
+/// As [`format_q_sci`], but rounding the magnitude up (toward +∞ for `q ≥ 0`): the printed
+/// number is never below `|q|`. For error bounds.
+pub fn format_q_sci_up(q: &Q, digits: usize) -> String {
+    format_q_sci_mode(q, digits, true)
+}
+
+fn format_q_sci_mode(q: &Q, digits: usize, up: bool) -> String {
     let digits = digits.max(1);
     if q.is_zero() {
         return if digits > 1 {
@@ -341,10 +351,16 @@ pub fn format_q_sci(q: &Q, digits: usize) -> String {
     let (int, frac) = (scaled.trunc(), scaled.fract());
     let mut m = int.to_integer();
     let half = Q::new(BigInt::one(), BigInt::from(2u32));
-    match frac.cmp(&half) {
-        std::cmp::Ordering::Greater => m += 1,
-        std::cmp::Ordering::Equal if m.is_odd() => m += 1,
-        _ => {}
+    if up {
+        if !frac.is_zero() {
+            m += 1;
+        }
+    } else {
+        match frac.cmp(&half) {
+            std::cmp::Ordering::Greater => m += 1,
+            std::cmp::Ordering::Equal if m.is_odd() => m += 1,
+            _ => {}
+        }
     }
     let mut text = m.to_str_radix(10);
     if text.len() > digits {

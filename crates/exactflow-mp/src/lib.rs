@@ -92,6 +92,41 @@ impl MpSolution {
     }
 }
 
+/// The midpoint of `b` rounded to `digits` significant decimal digits (MPFR's correctly
+/// rounded conversion, ties to even), in the style of the `f64` tables (`1.2500e-1`);
+/// `nan` for a ball without information.
+pub fn format_mid(b: &Ball, digits: usize) -> String {
+    if b.is_nan() {
+        return "nan".to_string();
+    }
+    if b.mid().is_zero() {
+        return exactflow_core::number::format_q_sci(&Q::from_integer(0.into()), digits);
+    }
+    format!("{:.*e}", digits, b.mid())
+}
+
+/// A certified bound on `|printed − exact|` for the text `printed` of `b`: the distance
+/// from the printed decimal to the midpoint, computed exactly, plus the radius, rounded up
+/// to two significant digits. `nan` when there is no bound.
+pub fn format_err(b: &Ball, printed: &str) -> String {
+    let (Some(mid), Some(rad)) = (b.mid_rational(), b.rad_rational()) else {
+        return "nan".to_string();
+    };
+    let Ok(p) = exactflow_core::number::parse_exact(printed) else {
+        return "nan".to_string();
+    };
+    let to_q = |r: &rug::Rational| -> Option<Q> {
+        let n: num_bigint::BigInt = r.numer().to_string().parse().ok()?;
+        let d: num_bigint::BigInt = r.denom().to_string().parse().ok()?;
+        Some(Q::new(n, d))
+    };
+    let (Some(mid), Some(rad)) = (to_q(&mid), to_q(&rad)) else {
+        return "nan".to_string();
+    };
+    let err = num_traits::Signed::abs(&(p - mid)) + rad;
+    exactflow_core::number::format_q_sci_up(&err, 2)
+}
+
 #[cfg(test)]
 #[path = "tests/mp.rs"]
 mod tests;

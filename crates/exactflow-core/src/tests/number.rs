@@ -104,6 +104,9 @@ fn formats_rationals() {
     assert_eq!(format_q_sci(&q(135, 1000), 2), "1.4e-1"); // tie to even
     assert_eq!(format_q_sci(&q(0, 1), 3), "0.00e0");
     assert_eq!(format_q_sci(&q(7, 1), 1), "7e0");
+    assert_eq!(format_q_sci_up(&q(1, 3), 2), "3.4e-1");
+    assert_eq!(format_q_sci_up(&q(999, 1), 2), "1.0e3");
+    assert_eq!(format_q_sci_up(&q(25, 100), 2), "2.5e-1");
     // Same text as Rust's exact {:e} formatting of a dyadic value.
     for x in [0.1, 1e-200, 6.02214076e23, -3.25] {
         assert_eq!(format_q_sci(&f64_to_q(x).unwrap(), 17), format!("{x:.16e}"));
