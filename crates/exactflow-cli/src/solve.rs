@@ -265,7 +265,7 @@ pub fn run(args: &SolveArgs) -> Result<(), CliError> {
                         Some(b) => {
                             let printed = exactflow_mp::format_mid(b, digits);
                             if args.certify {
-                                let err = exactflow_mp::format_err(b, &printed);
+                                let err = exactflow_mp::format_err(b, &printed, digits);
                                 text.push(printed);
                                 text.push(err.clone());
                                 vals.push(b.mid().to_f64());

@@ -318,47 +318,45 @@ fn format_q_sci_mode(q: &Q, digits: usize, up: bool) -> String {
             "0e0".to_string()
         };
     }
+    // Integer arithmetic only (no gcd): |q| = n/d.
     let negative = q.is_negative();
-    let a = q.abs();
-    // Estimate the decimal exponent e with 10^e <= a < 10^(e+1).
-    let nb = a.numer().bits() as f64;
-    let db = a.denom().bits() as f64;
-    let mut e = ((nb - db) * std::f64::consts::LOG10_2).floor() as i64;
-    let ten = BigInt::from(10u32);
-    let pow10 = |k: i64| -> Q {
-        let p = num_traits::pow(ten.clone(), k.unsigned_abs() as usize);
-        if k >= 0 {
-            Q::from_integer(p)
+    let n = q.numer().magnitude().clone();
+    let d = q.denom().magnitude().clone();
+    let ten = BigUint::from(10u32);
+    let pow10 = |k: u64| num_traits::pow(ten.clone(), k as usize);
+    // Decimal exponent e with 10^e <= n/d < 10^(e+1), from an estimate fixed up exactly.
+    let mut e = ((n.bits() as f64 - d.bits() as f64) * std::f64::consts::LOG10_2).floor() as i64;
+    // ge(e): n/d >= 10^e
+    let ge = |e: i64| -> bool {
+        if e >= 0 {
+            n >= &d * pow10(e as u64)
         } else {
-            Q::new(BigInt::one(), p)
+            &n * pow10((-e) as u64) >= d
         }
     };
-    // Fix the estimate (it is off by at most one or two).
-    loop {
-        let lo = pow10(e);
-        if a < lo {
-            e -= 1;
-            continue;
-        }
-        if a >= pow10(e + 1) {
-            e += 1;
-            continue;
-        }
-        break;
+    while !ge(e) {
+        e -= 1;
     }
-    // Scaled integer with `digits` digits: round(a / 10^(e - digits + 1)).
-    let scaled = &a / pow10(e - digits as i64 + 1);
-    let (int, frac) = (scaled.trunc(), scaled.fract());
-    let mut m = int.to_integer();
-    let half = Q::new(BigInt::one(), BigInt::from(2u32));
+    while ge(e + 1) {
+        e += 1;
+    }
+    // m = n·10^k/d rounded, k = digits − 1 − e.
+    let k = digits as i64 - 1 - e;
+    let (num, den) = if k >= 0 {
+        (&n * pow10(k as u64), d.clone())
+    } else {
+        (n.clone(), &d * pow10((-k) as u64))
+    };
+    let (mut m, rem) = num.div_rem(&den);
     if up {
-        if !frac.is_zero() {
-            m += 1;
+        if !rem.is_zero() {
+            m += 1u32;
         }
     } else {
-        match frac.cmp(&half) {
-            std::cmp::Ordering::Greater => m += 1,
-            std::cmp::Ordering::Equal if m.is_odd() => m += 1,
+        let twice = &rem << 1u32;
+        match twice.cmp(&den) {
+            std::cmp::Ordering::Greater => m += 1u32,
+            std::cmp::Ordering::Equal if m.is_odd() => m += 1u32,
             _ => {}
         }
     }

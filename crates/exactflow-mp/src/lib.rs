@@ -105,26 +105,45 @@ pub fn format_mid(b: &Ball, digits: usize) -> String {
     format!("{:.*e}", digits, b.mid())
 }
 
-/// A certified bound on `|printed − exact|` for the text `printed` of `b`: the distance
-/// from the printed decimal to the midpoint, computed exactly, plus the radius, rounded up
-/// to two significant digits. `nan` when there is no bound.
-pub fn format_err(b: &Ball, printed: &str) -> String {
-    let (Some(mid), Some(rad)) = (b.mid_rational(), b.rad_rational()) else {
+/// A certified bound on `|printed − exact|` for the text `printed` (from [`format_mid`],
+/// `digits` significant digits) of `b`: half a unit in the last printed digit (MPFR's
+/// decimal conversion is correctly rounded to nearest) plus the radius, rounded up to
+/// two significant digits. `0.0e0` for an exact value printed exactly; `nan` when the
+/// ball carries no bound.
+pub fn format_err(b: &Ball, printed: &str, digits: usize) -> String {
+    use rug::float::Round;
+    use rug::ops::Pow;
+    use rug::Float;
+    if b.is_nan() {
         return "nan".to_string();
+    }
+    let prec = ball::RAD_PREC;
+    let half_unit = if b.mid().is_zero() {
+        Float::with_val(prec, 0)
+    } else {
+        // printed = d.ddd…e<E>: a unit in the last place is 10^(E − digits + 1).
+        let exp: i64 = printed
+            .rsplit_once('e')
+            .and_then(|(_, e)| e.parse().ok())
+            .unwrap_or(0);
+        let k = (exp - digits as i64 + 1).clamp(i32::MIN as i64, i32::MAX as i64) as i32;
+        let ten = Float::with_val(prec, 10);
+        let unit = Float::with_val_round(prec, (&ten).pow(k), Round::Up).0;
+        unit / 2u32
     };
-    let Ok(p) = exactflow_core::number::parse_exact(printed) else {
-        return "nan".to_string();
-    };
-    let to_q = |r: &rug::Rational| -> Option<Q> {
-        let n: num_bigint::BigInt = r.numer().to_string().parse().ok()?;
-        let d: num_bigint::BigInt = r.denom().to_string().parse().ok()?;
-        Some(Q::new(n, d))
-    };
-    let (Some(mid), Some(rad)) = (to_q(&mid), to_q(&rad)) else {
-        return "nan".to_string();
-    };
-    let err = num_traits::Signed::abs(&(p - mid)) + rad;
-    exactflow_core::number::format_q_sci_up(&err, 2)
+    let bound = Float::with_val_round(prec, &half_unit + b.rad(), Round::Up).0;
+    match bound.to_rational().and_then(|r| rug_to_q(&r)) {
+        Some(q) => exactflow_core::number::format_q_sci_up(&q, 2),
+        None => "nan".to_string(),
+    }
+}
+
+/// An exact rug rational as an exact `num` rational (through decimal text; used on
+/// radii, whose mantissas have 64 bits).
+fn rug_to_q(r: &rug::Rational) -> Option<Q> {
+    let n: num_bigint::BigInt = r.numer().to_string().parse().ok()?;
+    let d: num_bigint::BigInt = r.denom().to_string().parse().ok()?;
+    Some(Q::new(n, d))
 }
 
 #[cfg(test)]
