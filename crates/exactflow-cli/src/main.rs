@@ -7,6 +7,7 @@
 mod error;
 mod output;
 mod scenario_args;
+mod simulate;
 mod solve;
 
 use clap::{Parser, Subcommand};
@@ -27,12 +28,16 @@ enum Command {
     /// norm_u, norm_w) at given times. With no arguments: the `alignment` preset on a
     /// default grid.
     Solve(solve::SolveArgs),
+    /// Simulate the dynamics by another method than the closed form (this version:
+    /// `--method taylor`, a Taylor-series integration of the raw flow in MPFR).
+    Simulate(simulate::SimulateArgs),
 }
 
 fn run() -> Result<(), CliError> {
     let cli = Cli::parse();
     match &cli.command {
         Command::Solve(args) => solve::run(args),
+        Command::Simulate(args) => simulate::run(args),
     }
 }
 

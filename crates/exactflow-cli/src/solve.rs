@@ -60,7 +60,7 @@ pub struct SolveArgs {
 }
 
 /// Parses `--times`.
-fn parse_times(text: &str) -> Result<Vec<Q>, CliError> {
+pub(crate) fn parse_times(text: &str) -> Result<Vec<Q>, CliError> {
     let mut out = Vec::new();
     for (i, part) in text.split(',').enumerate() {
         let t = parse_exact(part)
@@ -83,7 +83,7 @@ fn parse_times(text: &str) -> Result<Vec<Q>, CliError> {
 }
 
 /// Parses `--grid T0:T1:N` into exact points `T0 + j (T1 − T0)/(N − 1)`.
-fn parse_grid(text: &str) -> Result<Vec<Q>, CliError> {
+pub(crate) fn parse_grid(text: &str) -> Result<Vec<Q>, CliError> {
     let bad = || {
         CliError::usage(
             "--grid",
@@ -126,7 +126,7 @@ fn grid(t0: &Q, t1: &Q, n: u64) -> Vec<Q> {
 
 /// Formats an exact time: through `f64` when it is exactly a double (fast), else from
 /// the rational (same text either way).
-fn format_time(t: &Q, digits: usize) -> String {
+pub(crate) fn format_time(t: &Q, digits: usize) -> String {
     let d = t.denom();
     let dyadic = d.magnitude().count_ones() == 1 && t.numer().magnitude().bits() <= 53;
     if dyadic {

@@ -474,3 +474,61 @@ fn mp_engine_certifies_and_agrees_with_fast() {
         }
     }
 }
+
+#[test]
+fn simulate_taylor_agrees_with_the_closed_form() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "s.toml", EXAMPLE);
+    let args = [
+        "--scenario",
+        &f,
+        "--times",
+        "0.7,0,2",
+        "--digits",
+        "30",
+        "--format",
+        "json",
+    ];
+    let sim = exactflow(&[&["simulate", "--method", "taylor"][..], &args[..]].concat());
+    assert_eq!(sim.status.code(), Some(0), "{}", stderr(&sim));
+    let sol = exactflow(&[&["solve", "--engine", "mp"][..], &args[..]].concat());
+    assert_eq!(sol.status.code(), Some(0), "{}", stderr(&sol));
+    let a: serde_json::Value = serde_json::from_slice(&sim.stdout).unwrap();
+    let b: serde_json::Value = serde_json::from_slice(&sol.stdout).unwrap();
+    assert_eq!(a["columns"], b["columns"]);
+    for row in 0..3 {
+        for col in 0..9 {
+            let (x, y) = (
+                a["rows"][row][col].as_str().unwrap(),
+                b["rows"][row][col].as_str().unwrap(),
+            );
+            // Same 30-digit text, or one unit apart in the last digit.
+            let (px, py) = (
+                &x[..x.find('e').unwrap() - 1],
+                &y[..y.find('e').unwrap() - 1],
+            );
+            assert_eq!(px, py, "row {row} col {col}: {x} vs {y}");
+        }
+    }
+}
+
+#[test]
+fn simulate_refuses_what_it_cannot_do() {
+    assert_input_error(
+        &exactflow(&["simulate", "--method", "gd", "--steps", "10"]),
+        "--method",
+    );
+    assert_input_error(&exactflow(&["simulate", "--method", "taylor"]), "--grid");
+    assert_input_error(
+        &exactflow(&[
+            "simulate", "--method", "taylor", "--times", "1", "--digits", "5",
+        ]),
+        "--digits",
+    );
+    assert_input_error(
+        &exactflow(&[
+            "simulate", "--method", "taylor", "--times", "1", "--steps", "3",
+        ]),
+        "--steps",
+    );
+}

@@ -13,6 +13,7 @@
 //! printed digits are correct to one unit in the last place.
 
 pub mod ball;
+pub mod taylor;
 
 use ball::Ball;
 use exactflow_core::number::Q;
