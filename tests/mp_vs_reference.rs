@@ -61,6 +61,7 @@ fn sweep(n: usize, seed: u64) -> Vec<exactflow_core::Scenario> {
 
 #[test]
 fn balls_contain_the_reference_and_are_tight() {
+    let mut worst = 0f64;
     for s in sweep(60, 11) {
         let red = s.reduction();
         let sol = MpSolution::new(red.clone());
@@ -88,12 +89,23 @@ fn balls_contain_the_reference_and_are_tight() {
                 );
                 // Tight: 256 bits, so the radius is far below 1e-60 relative (or absolute
                 // for values at zero).
+                // Tight: the radius is within 2^16 ulp at 256 bits, relative to the value:
+                // the closed form is some sixty operations in cancellation-free forms, so
+                // the radius grows by a few ulp per operation (measured worst: ~2^11 ulp).
                 let scale = Float::with_val(64, rv.abs_ref()).max(&Float::with_val(64, 1e-300));
                 let rel = Float::with_val(64, b.rad() / &scale).to_f64();
-                assert!(rel < 1e-60, "{name} at t = {t:e}: radius {rel:e} relative");
+                worst = worst.max(rel);
+                assert!(
+                    rel < 2f64.powi(16 - 256) || rv.is_zero(),
+                    "{name} at t = {t:e}: radius {rel:e} relative"
+                );
             }
         }
     }
+    println!(
+        "worst relative radius at 256 bits: {worst:e} (one ulp: {:e})",
+        2f64.powi(-256)
+    );
 }
 
 #[test]
@@ -139,4 +151,43 @@ fn certified_40_digits_late_in_training() {
         assert!(b.rel_rad() < 0.5e-40, "{name}: {}", b.rel_rad());
     }
     assert!(r.residual.to_f64().abs() < 1e-60);
+}
+
+#[test]
+fn fast_agrees_with_mp_within_its_documented_error() {
+    use exactflow_fast::{FastSolution, OMEGA_T_TOL, REL_TOL};
+    for s in sweep(40, 23) {
+        let red = s.reduction();
+        let fast = FastSolution::from_reduction(&red);
+        let om = fast.omega();
+        let ts: Vec<f64> = [0.0, 0.2, 1.0, 7.0, 60.0, 300.0]
+            .iter()
+            .map(|x| x / om)
+            .collect();
+        let tq: Vec<Q> = ts
+            .iter()
+            .map(|t| f64_to_q(*t).unwrap_or_default())
+            .collect();
+        let mp = MpSolution::new(red).eval_at_prec(&tq, 200);
+        for (t, m) in ts.iter().zip(&mp) {
+            let o = fast.eval(*t);
+            let tol = REL_TOL + om * t * OMEGA_T_TOL;
+            for (name, x, b) in [
+                ("z", o.z, &m.z),
+                ("residual", o.residual, &m.residual),
+                ("loss", o.loss, &m.loss),
+                ("ntk", o.ntk, &m.ntk),
+            ] {
+                let mid = b.mid().to_f64();
+                if mid.abs() < 1e-290 {
+                    continue;
+                }
+                let e = ((x - mid) / mid).abs();
+                assert!(
+                    e <= tol,
+                    "{name} at t = {t:e}: fast {x:e} vs mp {mid:e} ({e:e} > {tol:e})"
+                );
+            }
+        }
+    }
 }

@@ -1,0 +1,54 @@
+//! Times the arbitrary-precision engine the way `shared/bench/anchors.py` times mpmath,
+//! gmpy2 and python-flint: the anchors scenario (benches/anchor_scenario.toml), a grid
+//! on [0, 10], microseconds per time point (the cost of one point subtracted as setup),
+//! best of 3; at 50, 1000 and 10000 digits, for the plain ball evaluation at fixed
+//! precision and for the certified (adaptive) evaluation, on a uniform grid and at
+//! scattered times.
+
+use exactflow_core::number::Q;
+use exactflow_core::scenario::read_toml_file;
+use exactflow_mp::MpSolution;
+use std::time::Instant;
+
+fn best_of(reps: usize, mut f: impl FnMut()) -> f64 {
+    (0..reps)
+        .map(|_| {
+            let t0 = Instant::now();
+            f();
+            t0.elapsed().as_secs_f64()
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../benches/anchor_scenario.toml");
+    let sol = MpSolution::new(read_toml_file(&path)?.validate()?.reduction());
+    for (dps, n) in [(50u32, 201usize), (1000, 201), (10000, 21)] {
+        let grid: Vec<Q> = (0..n)
+            .map(|i| Q::new((10 * i as i64).into(), ((n - 1) as i64).into()))
+            .collect();
+        // Scattered: the same count of unrelated times (a pseudo-random walk).
+        let scattered: Vec<Q> = (0..n)
+            .map(|i| Q::new(((i as i64 * 7919) % 10007).into(), 1000.into()))
+            .collect();
+        let prec = (dps as f64 * std::f64::consts::LOG2_10).ceil() as u32 + 16;
+        for (label, ts) in [("grid", &grid), ("scattered", &scattered)] {
+            let full = best_of(3, || {
+                std::hint::black_box(sol.eval_at_prec(ts, prec));
+            });
+            let one = best_of(3, || {
+                std::hint::black_box(sol.eval_at_prec(&ts[..1], prec));
+            });
+            let cfull = best_of(3, || {
+                std::hint::black_box(sol.eval_certified(ts, dps));
+            });
+            let cone = best_of(3, || {
+                std::hint::black_box(sol.eval_certified(&ts[..1], dps));
+            });
+            let per = |a: f64, b: f64| (a - b) / (n - 1) as f64 * 1e6;
+            println!("exactflow-mp-{dps}dps-{label:9} plain {:10.3} us/point   certified {:10.3} us/point", per(full, one), per(cfull, cone));
+        }
+    }
+    Ok(())
+}
