@@ -301,7 +301,8 @@ impl Real for Ball {
     }
 }
 
-fn to_rug(q: &Q) -> Rational {
+/// An exact rational as a rug rational.
+pub(crate) fn to_rug(q: &Q) -> Rational {
     // Exact: numerator and denominator go through their decimal strings.
     let n = rug::Integer::from_str_radix(&q.numer().to_str_radix(10), 10).unwrap_or_default();
     let d = rug::Integer::from_str_radix(&q.denom().to_str_radix(10), 10)
@@ -328,39 +329,19 @@ impl Scalar for Ball {
     }
     /// `|e^x − e^m| ≤ e^m (e^r − 1)` for `|x − m| ≤ r`.
     fn exp(&self) -> Ball {
-        let p = self.prec();
-        if self.is_nan() {
-            return Ball::nan_like(p);
-        }
-        let r = if self.rad.is_zero() {
-            Float::with_val(RAD_PREC, 0)
-        } else {
-            let em = Float::with_val_round(RAD_PREC, self.mid.exp_ref(), Round::Up).0;
-            let er = Float::with_val_round(RAD_PREC, self.rad.exp_m1_ref(), Round::Up).0;
-            mul_up(&em, &er)
-        };
-        Ball::rounded(
-            Float::with_val_round(p, self.mid.exp_ref(), Round::Nearest),
-            r,
-        )
+        self.exp_like(Float::with_val_round(
+            self.prec(),
+            self.mid.exp_ref(),
+            Round::Nearest,
+        ))
     }
     /// As `exp` (the same difference bound).
     fn exp_m1(&self) -> Ball {
-        let p = self.prec();
-        if self.is_nan() {
-            return Ball::nan_like(p);
-        }
-        let r = if self.rad.is_zero() {
-            Float::with_val(RAD_PREC, 0)
-        } else {
-            let em = Float::with_val_round(RAD_PREC, self.mid.exp_ref(), Round::Up).0;
-            let er = Float::with_val_round(RAD_PREC, self.rad.exp_m1_ref(), Round::Up).0;
-            mul_up(&em, &er)
-        };
-        Ball::rounded(
-            Float::with_val_round(p, self.mid.exp_m1_ref(), Round::Nearest),
-            r,
-        )
+        self.exp_like(Float::with_val_round(
+            self.prec(),
+            self.mid.exp_m1_ref(),
+            Round::Nearest,
+        ))
     }
     fn is_zero(&self) -> bool {
         self.mid.is_zero() && self.rad.is_zero()
@@ -380,6 +361,23 @@ impl Scalar for Ball {
 }
 
 impl Ball {
+    /// `e^x` or `e^x − 1`, given its rounded value at the midpoint: both differ over the
+    /// ball by at most `e^m (e^r − 1)`.
+    fn exp_like(&self, value_at_mid: (Float, Ordering)) -> Ball {
+        let p = self.prec();
+        if self.is_nan() {
+            return Ball::nan_like(p);
+        }
+        let r = if self.rad.is_zero() {
+            Float::with_val(RAD_PREC, 0)
+        } else {
+            let em = Float::with_val_round(RAD_PREC, self.mid.exp_ref(), Round::Up).0;
+            let er = Float::with_val_round(RAD_PREC, self.rad.exp_m1_ref(), Round::Up).0;
+            mul_up(&em, &er)
+        };
+        Ball::rounded(value_at_mid, r)
+    }
+
     /// The same enclosure with its midpoint rounded to `prec` bits.
     pub fn round_to(self, prec: u32) -> Ball {
         if self.prec() == prec {

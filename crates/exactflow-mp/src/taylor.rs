@@ -179,10 +179,7 @@ impl RawFlow {
 
 /// Rounds an exact rational to `prec` bits (nearest).
 fn float_of(q: &exactflow_core::number::Q, prec: u32) -> Float {
-    let n = rug::Integer::from_str_radix(&q.numer().to_str_radix(10), 10).unwrap_or_default();
-    let d = rug::Integer::from_str_radix(&q.denom().to_str_radix(10), 10)
-        .unwrap_or(rug::Integer::from(1));
-    Float::with_val(prec, &rug::Rational::from((n, d)))
+    Float::with_val(prec, &crate::ball::to_rug(q))
 }
 
 /// The trajectory of a scenario by Taylor integration of the raw flow, for
