@@ -191,3 +191,41 @@ fn fast_agrees_with_mp_within_its_documented_error() {
         }
     }
 }
+
+/// On a uniform grid the decay factor is carried by multiplication (re-anchored every
+/// 32 points): still every ball contains the reference and overlaps the point-by-point
+/// evaluation, and radii stay tight.
+#[test]
+fn grid_recurrence_is_rigorous_and_tight() {
+    for s in sweep(8, 31) {
+        let red = s.reduction();
+        let om = exactflow_fast::FastSolution::from_reduction(&red).omega();
+        // 100 points on [0, 20/ω], the step an exact dyadic.
+        let step = f64_to_q((20.0 / om / 99.0 * 1024.0).round() / 1024.0).unwrap_or_default();
+        let grid: Vec<Q> = (0..100)
+            .map(|j| &step * Q::from_integer(j.into()))
+            .collect();
+        let sol = MpSolution::new(red.clone());
+        let carried = sol.eval_at_prec(&grid, 256);
+        let single: Vec<_> = grid
+            .iter()
+            .flat_map(|t| sol.eval_at_prec(std::slice::from_ref(t), 256))
+            .collect();
+        for (j, (a, b)) in carried.iter().zip(&single).enumerate() {
+            let t = exactflow_core::number::q_to_f64(&grid[j]);
+            let r = reference(&red, t, REF_PREC);
+            for ((name, x, rv), y) in cells(a, &r).into_iter().zip(b.to_array()) {
+                assert!(x.overlaps(y), "{name} at point {j}");
+                assert!(
+                    rv.is_nan() || holds(x, rv),
+                    "{name} at point {j} misses the reference"
+                );
+                assert!(
+                    x.rel_rad() < 2f64.powi(16 - 256) || rv.is_zero() || x.is_nan(),
+                    "{name} at point {j}: {}",
+                    x.rel_rad()
+                );
+            }
+        }
+    }
+}

@@ -16,6 +16,7 @@ pub mod ball;
 pub mod taylor;
 
 use ball::Ball;
+use exactflow_core::closed_form::EXPM1_BELOW;
 use exactflow_core::number::Q;
 use exactflow_core::{Constants, ExactReduction, Observables, Scalar};
 
@@ -23,6 +24,19 @@ use exactflow_core::{Constants, ExactReduction, Observables, Scalar};
 pub const MIN_DIGITS: u32 = 10;
 /// See [`MIN_DIGITS`].
 pub const MAX_DIGITS: u32 = 100_000;
+
+/// On uniform grids, the decay factor is recomputed directly every this many points.
+pub const REANCHOR: usize = 32;
+
+/// The common difference of `times` when it is a uniform grid of at least three points.
+fn uniform_step(times: &[Q]) -> Option<Q> {
+    if times.len() < 3 {
+        return None;
+    }
+    let step = &times[1] - &times[0];
+    let uniform = times.windows(2).all(|w| &w[1] - &w[0] == step);
+    (uniform && step > Q::from_integer(0.into())).then_some(step)
+}
 
 /// `log2(10)`.
 const LOG2_10: f64 = std::f64::consts::LOG2_10;
@@ -53,12 +67,36 @@ impl MpSolution {
 
     /// Every observable at each exact time, with midpoints of `prec` bits. Each ball
     /// contains the exact value of the closed form at that exact time.
+    ///
+    /// On a uniform grid (`t_j = t_0 + jΔ` exactly) the decay factor is carried from point
+    /// to point, `E_{j+1} = E_j · e^{−ωΔ}` — an exact identity, so the ball product is a
+    /// rigorous enclosure — and re-anchored by a direct `exp` every [`REANCHOR`] points
+    /// (the radius grows by about one ulp per step in between).
     pub fn eval_at_prec(&self, times: &[Q], prec: u32) -> Vec<Observables<Ball>> {
         let c = Constants::<Ball>::new(&self.red, &prec);
-        times
-            .iter()
-            .map(|t| c.eval(&Ball::from_q(t, &prec)))
-            .collect()
+        let Some(step) = uniform_step(times).filter(|_| !c.omega_is_zero()) else {
+            return times
+                .iter()
+                .map(|t| c.eval(&Ball::from_q(t, &prec)))
+                .collect();
+        };
+        let omega = c.omega().clone();
+        let e_step = (-(omega.clone() * Ball::from_q(&step, &prec))).exp();
+        let mut carried: Option<Ball> = None;
+        let mut out = Vec::with_capacity(times.len());
+        for (j, t) in times.iter().enumerate() {
+            let tb = Ball::from_q(t, &prec);
+            let x = (omega.clone() * tb.clone()).to_f64();
+            let dec = match carried.take() {
+                Some(e) if j % REANCHOR != 0 && x >= EXPM1_BELOW => {
+                    c.decay_from_exp(e * e_step.clone())
+                }
+                _ => c.decay(&tb),
+            };
+            carried = Some(dec.e_full.clone());
+            out.push(c.eval_at(dec));
+        }
+        out
     }
 
     /// Evaluates at rising precision until every value's radius is at most half a unit
