@@ -113,16 +113,7 @@ pub fn run(args: &SimulateArgs) -> Result<(), CliError> {
         let mut text = vec![format_time(t, digits)];
         let mut vals = vec![exactflow_core::number::q_to_f64(t)];
         for v in o.to_array() {
-            text.push(if v.is_nan() {
-                "nan".to_string()
-            } else if v.is_zero() {
-                exactflow_core::number::format_q_sci(
-                    &exactflow_core::Q::from_integer(0.into()),
-                    digits,
-                )
-            } else {
-                format!("{:.*e}", digits, v)
-            });
+            text.push(exactflow_mp::format_float(v, digits));
             vals.push(v.to_f64());
         }
         table.text.push(text);

@@ -136,6 +136,35 @@ pub(crate) fn format_time(t: &Q, digits: usize) -> String {
     }
 }
 
+impl Table {
+    /// Appends one row: the time (printed exactly), then for each value column the cells
+    /// `value(column)` gives (text and `f64`; the value and, with `--certify`, its bound).
+    fn push_row(
+        &mut self,
+        columns: &[Column],
+        t: &Q,
+        t_f64: f64,
+        digits: usize,
+        mut value: impl FnMut(Column) -> Vec<(String, f64)>,
+    ) {
+        let mut text = Vec::with_capacity(self.columns.len());
+        let mut vals = Vec::with_capacity(self.columns.len());
+        for &c in columns {
+            if c == Column::T {
+                text.push(format_time(t, digits));
+                vals.push(t_f64);
+            } else {
+                for (s, v) in value(c) {
+                    text.push(s);
+                    vals.push(v);
+                }
+            }
+        }
+        self.text.push(text);
+        self.values.push(vals);
+    }
+}
+
 /// Runs `solve`.
 ///
 /// # Errors
@@ -225,22 +254,11 @@ pub fn run(args: &SolveArgs) -> Result<(), CliError> {
             ));
             let obs = sol.eval_batch(&tf);
             for ((t, &x), o) in times.iter().zip(&tf).zip(&obs) {
-                let mut text = Vec::with_capacity(columns.len());
-                let mut vals = Vec::with_capacity(columns.len());
-                for &c in &columns {
-                    match o.get(c) {
-                        None => {
-                            text.push(format_time(t, digits));
-                            vals.push(x);
-                        }
-                        Some(v) => {
-                            text.push(format_f64_sci(*v, digits));
-                            vals.push(*v);
-                        }
-                    }
-                }
-                table.text.push(text);
-                table.values.push(vals);
+                table.push_row(&columns, t, x, digits, |c| {
+                    o.get(c)
+                        .map(|v| vec![(format_f64_sci(*v, digits), *v)])
+                        .unwrap_or_default()
+                });
             }
         }
         Engine::Mp => {
@@ -254,33 +272,17 @@ pub fn run(args: &SolveArgs) -> Result<(), CliError> {
                 "MPFR ball arithmetic: every printed digit correct to one unit in the last place (cells counted in uncertified_cells excepted); <column>_err is a certified bound on |printed - exact value of the closed form|".into(),
             ));
             for ((t, &x), o) in times.iter().zip(&tf).zip(&cert.values) {
-                let mut text = Vec::with_capacity(table.columns.len());
-                let mut vals = Vec::with_capacity(table.columns.len());
-                for &c in &columns {
-                    match o.get(c) {
-                        None => {
-                            text.push(format_time(t, digits));
-                            vals.push(x);
-                        }
-                        Some(b) => {
-                            let printed = exactflow_mp::format_mid(b, digits);
-                            if args.certify {
-                                let err = exactflow_mp::format_err(b, &printed, digits);
-                                text.push(printed);
-                                text.push(err.clone());
-                                vals.push(b.mid().to_f64());
-                                vals.push(
-                                    parse_exact(&err).map(|q| q_to_f64(&q)).unwrap_or(f64::NAN),
-                                );
-                            } else {
-                                text.push(printed);
-                                vals.push(b.mid().to_f64());
-                            }
-                        }
+                table.push_row(&columns, t, x, digits, |c| {
+                    let Some(b) = o.get(c) else { return Vec::new() };
+                    let printed = exactflow_mp::format_mid(b, digits);
+                    let mut cells = vec![(printed.clone(), b.mid().to_f64())];
+                    if args.certify {
+                        let err = exactflow_mp::format_err(b, &printed, digits);
+                        let v = parse_exact(&err).map(|q| q_to_f64(&q)).unwrap_or(f64::NAN);
+                        cells.push((err, v));
                     }
-                }
-                table.text.push(text);
-                table.values.push(vals);
+                    cells
+                });
             }
         }
     }

@@ -138,10 +138,19 @@ pub fn format_mid(b: &Ball, digits: usize) -> String {
     if b.is_nan() {
         return "nan".to_string();
     }
-    if b.mid().is_zero() {
+    format_float(b.mid(), digits)
+}
+
+/// An MPFR float rounded to `digits` significant decimal digits (correctly rounded, ties
+/// to even) in the style of the `f64` tables; `nan` for NaN, `0.00…e0` for either zero.
+pub fn format_float(x: &rug::Float, digits: usize) -> String {
+    if x.is_nan() {
+        return "nan".to_string();
+    }
+    if x.is_zero() {
         return exactflow_core::number::format_q_sci(&Q::from_integer(0.into()), digits);
     }
-    format!("{:.*e}", digits, b.mid())
+    format!("{:.*e}", digits, x)
 }
 
 /// A certified bound on `|printed − exact|` for the text `printed` (from [`format_mid`],
