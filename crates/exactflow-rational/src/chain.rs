@@ -1,0 +1,199 @@
+//! The chain from the weights to `z` and to every observable of MODEL.md §5, as exact
+//! polynomial identities in `ρ = √z` over `K₁` — so they hold at every time, not only at
+//! sample points.
+//!
+//! The trajectory ansatz of MODEL.md §3, scaled into `K₁` (`ŝ = √η_u s₀`, `δ̂ = √η_u δ₀`):
+//!
+//! ```text
+//!     U(ρ) = 2ρ·u = ŝ ρ² + δ̂,     W(ρ) = 2ρ·w = (√(η_uη_w)/η_u)(ŝ ρ² − δ̂)
+//! ```
+//!
+//! Checked: `U(1) = 2u₀`, `W(1) = 2w₀` (the ansatz starts at the initialization); the
+//! ansatz follows the gradient-flow field when `dρ/dt = −ake·ρ` (i.e. `dz/dt = −2akez`),
+//! as vector identities; and each observable computed from the vectors equals MODEL.md's
+//! formula in `S, D, M, z`: slope, ntk, `|ũ|²`, `|w̃|²`, alignment (through
+//! `16z²|ũ|²|w̃|² = (Sz² + D)² − 4M²z²` and `4z ũ·w̃ = Sz² − D`), the layer rotations
+//! `ũ₀·ũ`, `w̃₀·w̃`, and the loss `L(u, w) = ½ a e² + L*` from the data moments.
+
+use crate::field::{OrderedField, Ring};
+use crate::model::{q, Exact, E1};
+use crate::poly::PolyRing;
+use exactflow_core::Q;
+
+/// The claimed observable formulas (MODEL.md: `slope = 1/4·k(Sz − D/z)`,
+/// `ntk = 1/2·k²(Sz + D/z)`, `|ũ|² = (Sz + 2M + D/z)/4`, rate `dρ/dt = −ake·ρ`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChainClaim {
+    /// Factor of `k(Sz − D/z)` in the slope (`1/4`).
+    pub slope: Q,
+    /// Factor of `k²(Sz + D/z)` in the ntk (`1/2`).
+    pub ntk: Q,
+    /// Coefficient of `M` in `4|ũ|²` (`2`; `−2` in `4|w̃|²`).
+    pub norm_m: Q,
+    /// Sign in `dρ/dt = σ·ake·ρ` (`−1`).
+    pub rate: i64,
+}
+
+impl ChainClaim {
+    /// MODEL.md §3, §5.
+    pub fn model() -> Self {
+        ChainClaim {
+            slope: q(1) / q(4),
+            ntk: q(1) / q(2),
+            norm_m: q(2),
+            rate: -1,
+        }
+    }
+}
+
+/// Names of the identities, in the order [`chain`] returns them.
+pub const IDENTITIES: [&str; 10] = [
+    "ansatz starts at (u0, w0)",
+    "ansatz follows the field (u)",
+    "ansatz follows the field (w)",
+    "slope",
+    "ntk",
+    "|u~|^2 and |w~|^2",
+    "alignment",
+    "rotation u~0.u~",
+    "rotation w~0.w~",
+    "loss",
+];
+
+/// Each identity of the chain: `(name, held)`.
+pub fn chain(x: &Exact, claim: &ChainClaim) -> Vec<(&'static str, bool)> {
+    let k1 = &x.k1;
+    let pr = PolyRing { base: k1.clone() };
+    let p = &x.p;
+    let cwu = k1.scale(&k1.sqrt_r(), &p.eta_u.recip()); // √(η_uη_w)/η_u
+                                                        // Vector polynomials in ρ: coefficients of ρ⁰, ρ¹, ρ².
+    let uvec: Vec<Vec<E1>> = x
+        .s_hat
+        .iter()
+        .zip(&x.d_hat)
+        .map(|(s, d)| pr.from_coeffs(vec![d.clone(), k1.zero(), s.clone()]))
+        .collect();
+    let wvec: Vec<Vec<E1>> = x
+        .s_hat
+        .iter()
+        .zip(&x.d_hat)
+        .map(|(s, d)| pr.scale_by(&pr.from_coeffs(vec![k1.neg(d), k1.zero(), s.clone()]), &cwu))
+        .collect();
+    let one = k1.one();
+    let two = k1.from_q(&q(2));
+    let starts = uvec
+        .iter()
+        .zip(&x.u0)
+        .all(|(v, u0)| k1.equal(&pr.eval(v, &one), &k1.scale(&two, u0)))
+        && wvec
+            .iter()
+            .zip(&x.w0)
+            .all(|(v, w0)| k1.equal(&pr.eval(v, &one), &k1.scale(&two, w0)));
+    // Flow: with dρ/dt = σ·ake·ρ, d/dt of u = U/(2ρ) is σ·ak·e·(ŝρ² − δ̂)/(2ρ) and the field
+    // is −η_u aγ e·W/(2ρ): compare σ·ak·(ŝρ² − δ̂) with −η_u aγ·W (e and 2ρ cancel);
+    // likewise σ·ak·(√r/η_u)(ŝρ² + δ̂) with −η_w aγ·U.
+    let ak = k1.scale(&x.k, &(&p.a * q(claim.rate)));
+    let flow_u = x.s_hat.iter().zip(&x.d_hat).zip(&wvec).all(|((s, d), wv)| {
+        let lhs = pr.scale_by(&pr.from_coeffs(vec![k1.neg(d), k1.zero(), s.clone()]), &ak);
+        let rhs = pr.scale_by(wv, &k1.from_q(&-(&p.eta_u * &p.a * &p.gamma)));
+        pr.equal(&lhs, &rhs)
+    });
+    let flow_w = x.s_hat.iter().zip(&x.d_hat).zip(&uvec).all(|((s, d), uv)| {
+        let lhs = pr.scale_by(
+            &pr.from_coeffs(vec![d.clone(), k1.zero(), s.clone()]),
+            &k1.mul(&ak, &cwu),
+        );
+        let rhs = pr.scale_by(uv, &k1.from_q(&-(&p.eta_w * &p.a * &p.gamma)));
+        pr.equal(&lhs, &rhs)
+    });
+    let dotp = |a: &[Vec<E1>], b: &[Vec<E1>]| -> Vec<E1> {
+        a.iter()
+            .zip(b)
+            .fold(pr.zero(), |acc, (x, y)| pr.add(&acc, &pr.mul(x, y)))
+    };
+    let uw = dotp(&uvec, &wvec); // 4ρ² u·w
+    let uu = dotp(&uvec, &uvec); // 4ρ² |u|²
+    let ww = dotp(&wvec, &wvec); // 4ρ² |w|²
+    let (s, d, m, k) = (&x.s, &x.d, &x.m, &x.k);
+    // Polynomials in ρ: S ρ⁴ ± D, M ρ².
+    let sz2 = |sign: i64| -> Vec<E1> {
+        pr.from_coeffs(vec![
+            k1.scale(d, &q(sign)),
+            k1.zero(),
+            k1.zero(),
+            k1.zero(),
+            s.clone(),
+        ])
+    };
+    let mz = pr.from_coeffs(vec![k1.zero(), k1.zero(), m.clone()]);
+    // slope: γ·(4ρ² u·w) = 4·slope_factor·k(Sρ⁴ − D)
+    let slope = pr.equal(
+        &pr.scale_by(&uw, &k1.from_q(&p.gamma)),
+        &pr.scale_by(&sz2(-1), &k1.scale(k, &(q(4) * &claim.slope))),
+    );
+    // ntk: γ²(η_u|W|² + η_w|U|²) = 4ρ²·ntk = 4·ntk_factor·k²(Sρ⁴ + D)
+    let ntk_vec = pr.scale_by(
+        &pr.add(
+            &pr.scale_by(&ww, &k1.from_q(&p.eta_u)),
+            &pr.scale_by(&uu, &k1.from_q(&p.eta_w)),
+        ),
+        &k1.from_q(&(&p.gamma * &p.gamma)),
+    );
+    let ntk = pr.equal(
+        &ntk_vec,
+        &pr.scale_by(&sz2(1), &k1.scale(&k1.sq(k), &(q(4) * &claim.ntk))),
+    );
+    // norms: |U|²/η_u = 4ρ²|ũ|² = Sρ⁴ + c·Mρ² + D, |W|²/η_w = Sρ⁴ − c·Mρ² + D
+    let nu = pr.scale_by(&uu, &k1.from_q(&p.eta_u.recip()));
+    let nw = pr.scale_by(&ww, &k1.from_q(&p.eta_w.recip()));
+    let mterm = pr.scale_by(&mz, &k1.from_q(&claim.norm_m));
+    let norms = pr.equal(&nu, &pr.add(&sz2(1), &mterm)) && pr.equal(&nw, &pr.sub(&sz2(1), &mterm));
+    // alignment: 16ρ⁴|ũ|²|w̃|² = (Sρ⁴ + D)² − 4M²ρ⁴ and 4ρ² ũ·w̃ = U·W/√r = Sρ⁴ − D.
+    let sp = sz2(1);
+    let align = pr.equal(
+        &pr.mul(&nu, &nw),
+        &pr.sub(
+            &pr.mul(&sp, &sp),
+            &pr.scale_by(&pr.mul(&mz, &mz), &k1.from_q(&q(4))),
+        ),
+    ) && k1
+        .inv(&k1.sqrt_r())
+        .map(|ir| pr.equal(&pr.scale_by(&uw, &ir), &sz2(-1)))
+        .unwrap_or(false);
+    // rotations: 2 u₀·U/η_u = 4ρ ũ₀·ũ = (S+M)ρ² + (M+D); 2 w₀·W/η_w = (S−M)ρ² + (D−M)
+    let u0k: Vec<Vec<E1>> = x.u0.iter().map(|v| pr.constant(&k1.from_q(v))).collect();
+    let w0k: Vec<Vec<E1>> = x.w0.iter().map(|v| pr.constant(&k1.from_q(v))).collect();
+    let rot_u = pr.equal(
+        &pr.scale_by(&dotp(&u0k, &uvec), &k1.from_q(&(q(2) / &p.eta_u))),
+        &pr.from_coeffs(vec![k1.add(m, d), k1.zero(), k1.add(s, m)]),
+    );
+    let rot_w = pr.equal(
+        &pr.scale_by(&dotp(&w0k, &wvec), &k1.from_q(&(q(2) / &p.eta_w))),
+        &pr.from_coeffs(vec![k1.sub(d, m), k1.zero(), k1.sub(s, m)]),
+    );
+    // loss: with Σ = γ U·W = 4ρ²·slope,
+    // 16ρ⁴·2L = aΣ² − 8bρ²Σ + 16cρ⁴  ≡  a(Σ − 4θρ²)² + 32 L* ρ⁴.
+    let sig = pr.scale_by(&uw, &k1.from_q(&p.gamma));
+    let rho2 = pr.from_coeffs(vec![k1.zero(), k1.zero(), k1.one()]);
+    let rho4 = pr.mul(&rho2, &rho2);
+    let lhs = pr.add(
+        &pr.sub(
+            &pr.scale_by(&pr.mul(&sig, &sig), &k1.from_q(&p.a)),
+            &pr.scale_by(&pr.mul(&rho2, &sig), &k1.from_q(&(q(8) * &p.exy))),
+        ),
+        &pr.scale_by(&rho4, &k1.from_q(&(q(16) * &p.eyy))),
+    );
+    let e4 = pr.sub(&sig, &pr.scale_by(&rho2, &k1.from_q(&(q(4) * &p.theta))));
+    let rhs = pr.add(
+        &pr.scale_by(&pr.mul(&e4, &e4), &k1.from_q(&p.a)),
+        &pr.scale_by(&rho4, &k1.from_q(&(q(32) * &p.lstar))),
+    );
+    let loss = pr.equal(&lhs, &rhs);
+    IDENTITIES
+        .iter()
+        .copied()
+        .zip([
+            starts, flow_u, flow_w, slope, ntk, norms, align, rot_u, rot_w, loss,
+        ])
+        .collect()
+}
