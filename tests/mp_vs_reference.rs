@@ -142,7 +142,11 @@ fn certified_40_digits_late_in_training() {
     let omega = exactflow_fast::FastSolution::from_reduction(&red).omega();
     let t = 150.0 / omega;
     let sol = MpSolution::new(red.clone());
-    let c = sol.eval_certified(&[f64_to_q(t).unwrap_or_default()], 40);
+    let c = sol.eval_certified(
+        &[f64_to_q(t).unwrap_or_default()],
+        40,
+        exactflow_core::Need::ALL,
+    );
     assert_eq!(c.uncertified, 0);
     let r = reference(&red, t, REF_PREC);
     let o = &c.values[0];
@@ -226,6 +230,142 @@ fn grid_recurrence_is_rigorous_and_tight() {
                     x.rel_rad()
                 );
             }
+        }
+    }
+}
+
+/// Times as an exact dyadic multiple of a step near `scale/ω`: `j·step` (a uniform grid:
+/// carried decay factor, re-anchored from the power table) or scattered multiples
+/// `(7919 j mod 1009)·step/16` (power table only).
+fn dyadic_times(omega: f64, scale: f64, n: usize, scattered: bool) -> Vec<Q> {
+    let step = 2f64.powi((scale / omega).log2().floor() as i32);
+    (0..n)
+        .map(|j| {
+            let k = if scattered {
+                ((7919 * j) % 1009) as f64 / 16.0
+            } else {
+                j as f64
+            };
+            f64_to_q(k * step).unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The lean forms (the fewest operations, requested columns only) and the certified
+/// evaluation built on them: every requested ball contains the reference, on grids and
+/// at scattered times (decay factors from the power table), for several column sets;
+/// certified cells reach their digits; unrequested cells are NaN.
+#[test]
+fn lean_and_certified_evaluations_contain_the_reference() {
+    use exactflow_core::{Column as C, Need};
+    let needs = [
+        Need::from_columns(&[C::Z, C::Residual, C::Ntk, C::Alignment]),
+        Need::from_columns(&[C::Residual]),
+        Need::from_columns(&[C::Slope, C::Loss]),
+        Need::ALL,
+    ];
+    for (i, s) in sweep(24, 17).into_iter().enumerate() {
+        let red = s.reduction();
+        let sol = MpSolution::new(red.clone());
+        let om = exactflow_fast::FastSolution::from_reduction(&red).omega();
+        let times = dyadic_times(om, 1.5, 40, i % 2 == 1);
+        let need = needs[i % needs.len()];
+        let lean = sol.eval_lean_at_prec(&times, 200, need);
+        let cert = sol.eval_certified(&times, 30, need);
+        assert_eq!(cert.uncertified, 0, "{}", s.canonical_toml());
+        for (j, t) in times.iter().enumerate() {
+            let tf = exactflow_core::number::q_to_f64(t);
+            let r = reference(&red, tf, REF_PREC);
+            for (o, label) in [(&lean[j], "lean"), (&cert.values[j], "certified")] {
+                for (col, (name, b, rv)) in
+                    exactflow_core::Column::VALUES.into_iter().zip(cells(o, &r))
+                {
+                    if !need.wants(col) || rv.is_nan() {
+                        continue;
+                    }
+                    assert!(
+                        holds(b, rv),
+                        "{label} {name} at t = {tf:e}: {b:?} misses {rv:.30e}\n{}",
+                        s.canonical_toml()
+                    );
+                    if label == "certified" {
+                        // ½·10^-30 ≥ 2^-102.
+                        assert!(b.rel_rad_at_most(-102) || rv.is_zero(), "{name}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Certification far beyond the `f64` exponent range: at 1000 digits every radius is
+/// proven ≤ 2^-3324·|value| (below ½·10^-1000), and the balls overlap an evaluation at
+/// 4000 bits.
+#[test]
+fn certified_1000_digits_are_proven() {
+    use exactflow_core::{Column as C, Need};
+    let s = scenario_from_f64(
+        0.9,
+        0.7,
+        1.3,
+        1.1,
+        2.5,
+        &[0.1, -0.2, 0.3],
+        &[0.5, 0.1, -0.7],
+    );
+    let sol = MpSolution::new(s.reduction());
+    let times: Vec<Q> = (0..12).map(|j| Q::new((j * j).into(), 7.into())).collect();
+    let need = Need::from_columns(&[C::Z, C::Residual, C::Ntk, C::Alignment, C::Loss]);
+    let cert = sol.eval_certified(&times, 1000, need);
+    assert_eq!(cert.uncertified, 0);
+    let hi = sol.eval_at_prec(&times, 4000);
+    for (a, b) in cert.values.iter().zip(&hi) {
+        for (col, (x, y)) in C::VALUES
+            .into_iter()
+            .zip(a.to_array().into_iter().zip(b.to_array()))
+        {
+            if need.wants(col) {
+                assert!(x.rel_rad_at_most(-3324), "{col:?}");
+                assert!(x.overlaps(y), "{col:?}");
+            }
+        }
+    }
+}
+
+/// The top of the documented range: 100,000 digits at one time point, certified, and
+/// its leading digits those of a 60-digit evaluation.
+#[test]
+fn hundred_thousand_digits_smoke() {
+    use exactflow_core::{Column as C, Need};
+    let s = scenario_from_f64(
+        0.9,
+        0.7,
+        1.3,
+        1.1,
+        2.5,
+        &[0.1, -0.2, 0.3],
+        &[0.5, 0.1, -0.7],
+    );
+    let sol = MpSolution::new(s.reduction());
+    let t = [Q::new(3.into(), 2.into())];
+    let need = Need::from_columns(&[C::Z, C::Residual, C::Ntk, C::Alignment]);
+    let big = sol.eval_certified(&t, exactflow_mp::MAX_DIGITS, need);
+    assert_eq!(big.uncertified, 0);
+    assert!(big.prec >= 332_193);
+    let small = sol.eval_certified(&t, 60, need);
+    for (col, (x, y)) in C::VALUES.into_iter().zip(
+        big.values[0]
+            .to_array()
+            .into_iter()
+            .zip(small.values[0].to_array()),
+    ) {
+        if need.wants(col) {
+            assert!(x.rel_rad_at_most(-332_193), "{col:?}");
+            assert_eq!(
+                exactflow_mp::format_mid(x, 50),
+                exactflow_mp::format_mid(y, 50),
+                "{col:?}"
+            );
         }
     }
 }

@@ -263,7 +263,11 @@ pub fn run(args: &SolveArgs) -> Result<(), CliError> {
         }
         Engine::Mp => {
             let mp = exactflow_mp::MpSolution::new(red);
-            let cert = mp.eval_certified(&times, digits as u32);
+            let cert = mp.eval_certified(
+                &times,
+                digits as u32,
+                exactflow_core::Need::from_columns(&columns),
+            );
             metadata.push(("engine".into(), "mp".into()));
             metadata.push(("working_precision_bits".into(), cert.prec.to_string()));
             metadata.push(("uncertified_cells".into(), cert.uncertified.to_string()));

@@ -107,6 +107,28 @@ pub struct Constants<R> {
     four_pw: R,
     half_sqrt_eta_u: R,
     half_sqrt_eta_w: R,
+    /// The lean forms' constants (see [`Constants::eval_lean`]).
+    lean: Lean<R>,
+}
+
+/// Constants of [`Constants::eval_lean`], folded so that each observable costs the
+/// fewest operations.
+#[derive(Debug, Clone)]
+struct Lean<R> {
+    /// `N/ω`, `Q/ω` (0 when `ω = 0`; the lean forms are not used then).
+    n_over_omega: R,
+    q_over_omega: R,
+    /// `e₀A/Q`, `e₀W/Q`: `e = E (e₀A/Q · z + e₀W/Q)/num`.
+    lam_a: R,
+    lam_w: R,
+    /// `k²S/2`, `k²D/2`: `ntk = k²S z/2 + k²D/(2z)`, `2k²·ũ·w̃ = k²S z/2 − k²D/(2z)`.
+    hk2_s: R,
+    hk2_d: R,
+    /// `1/(2k)` and `(2k²)²·gram`.
+    inv_2k: R,
+    gram_scaled: R,
+    /// `−1`.
+    minus_one: R,
 }
 
 /// Below this `ωt`, `1 − E` comes from `expm1` (it would cancel as `1 − e^{−ωt}`).
@@ -281,7 +303,26 @@ impl<R: Scalar> Constants<R> {
         } else {
             None
         };
+        let half_k2 = R::from_q(&red.k2, ctx) * half.clone();
+        let (n_over_omega, q_over_omega) = if red.omega2.is_zero() {
+            (zero.clone(), zero.clone())
+        } else {
+            (n.clone() / omega.clone(), q.clone() / omega.clone())
+        };
+        let two_k2 = R::from_q(&(&red.k2 * Q::from_integer(2.into())), ctx);
+        let lean = Lean {
+            n_over_omega,
+            q_over_omega,
+            lam_a: e0.clone() * inv_q.clone() * a_coef.clone(),
+            lam_w: e0.clone() * inv_q.clone() * w.clone(),
+            hk2_s: half_k2.clone() * s.clone(),
+            hk2_d: half_k2.clone() * d.clone(),
+            inv_2k: one.clone() / (two.clone() * k.clone()),
+            gram_scaled: two_k2.clone() * two_k2 * R::from_q(&red.gram, ctx),
+            minus_one: -one.clone(),
+        };
         Constants {
+            lean,
             origin: red.is_origin(),
             s_zero,
             d_zero,
@@ -302,7 +343,7 @@ impl<R: Scalar> Constants<R> {
             quarter_k: quarter.clone() * k.clone(),
             quarter_ks: quarter.clone() * k.clone() * s.clone(),
             quarter_kd: quarter * k.clone() * d.clone(),
-            inv_k: one.clone() / k,
+            inv_k: one.clone() / k.clone(),
             gram: R::from_q(&red.gram, ctx),
             sqrt_gram: R::sqrt_q(&red.gram, ctx),
             gram_zero: red.gram.is_zero(),
@@ -312,7 +353,7 @@ impl<R: Scalar> Constants<R> {
             four_pw: four * R::from_q(&red.pw, ctx),
             half_sqrt_eta_u: R::sqrt_q(&red.eta_u, ctx) * half.clone(),
             half_sqrt_eta_w: R::sqrt_q(&red.eta_w, ctx) * half.clone(),
-            half_k2: R::from_q(&red.k2, ctx) * half.clone(),
+            half_k2,
             s,
             d,
             a_coef,
@@ -387,6 +428,69 @@ impl<R: Scalar> Constants<R> {
     }
 }
 
+/// Which observables an evaluation must produce (see [`Constants::eval_lean`]); the
+/// others come back as NaN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Need {
+    /// `z`.
+    pub z: bool,
+    /// `slope`.
+    pub slope: bool,
+    /// `residual`.
+    pub residual: bool,
+    /// `loss`.
+    pub loss: bool,
+    /// `ntk`.
+    pub ntk: bool,
+    /// `alignment`.
+    pub alignment: bool,
+    /// `norm_u` and `norm_w`.
+    pub norms: bool,
+}
+
+impl Need {
+    /// Every observable.
+    pub const ALL: Need = Need {
+        z: true,
+        slope: true,
+        residual: true,
+        loss: true,
+        ntk: true,
+        alignment: true,
+        norms: true,
+    };
+
+    /// The observables of the given columns (`t` needs none).
+    pub fn from_columns(columns: &[crate::observables::Column]) -> Need {
+        use crate::observables::Column as C;
+        let has = |c: C| columns.contains(&c);
+        Need {
+            z: has(C::Z),
+            slope: has(C::Slope),
+            residual: has(C::Residual),
+            loss: has(C::Loss),
+            ntk: has(C::Ntk),
+            alignment: has(C::Alignment),
+            norms: has(C::NormU) || has(C::NormW),
+        }
+    }
+
+    /// Whether `o`'s value for column `c` was asked for.
+    pub fn wants(&self, c: crate::observables::Column) -> bool {
+        use crate::observables::Column as C;
+        match c {
+            C::T => false,
+            C::Z => self.z,
+            C::Slope => self.slope,
+            C::Residual => self.residual,
+            C::Loss => self.loss,
+            C::Ntk => self.ntk,
+            C::Alignment => self.alignment,
+            C::NormU | C::NormW => self.norms,
+        }
+    }
+}
+
 impl<R: Real> Constants<R> {
     /// The same constants in another type, value by value — for a lane type, each
     /// constant splatted across the lanes. Exact as long as `f` is.
@@ -436,6 +540,17 @@ impl<R: Real> Constants<R> {
             four_pw: f(&self.four_pw),
             half_sqrt_eta_u: f(&self.half_sqrt_eta_u),
             half_sqrt_eta_w: f(&self.half_sqrt_eta_w),
+            lean: Lean {
+                n_over_omega: f(&self.lean.n_over_omega),
+                q_over_omega: f(&self.lean.q_over_omega),
+                lam_a: f(&self.lean.lam_a),
+                lam_w: f(&self.lean.lam_w),
+                hk2_s: f(&self.lean.hk2_s),
+                hk2_d: f(&self.lean.hk2_d),
+                inv_2k: f(&self.lean.inv_2k),
+                gram_scaled: f(&self.lean.gram_scaled),
+                minus_one: f(&self.lean.minus_one),
+            },
             frame: Frame {
                 len: f(&fr.len),
                 along: f(&fr.along),
@@ -639,6 +754,102 @@ impl<R: Real> Constants<R> {
             norm_u,
             norm_w,
         }
+    }
+
+    /// The requested observables by the forms with the fewest operations, for types
+    /// that carry their own rigorous error bound (balls), from `E = e^{−ωt}` and
+    /// `1 − E` (computed as such when not given); the observables not in `need` are NaN. `None` where these forms do not
+    /// apply — the degenerate shapes (origin, `s₀ = 0`, `δ₀ = 0`, `N = 0`, `Q = 0`, a
+    /// vanishing layer), `ω = 0`, or the norms asked for: use [`Constants::eval_at`].
+    ///
+    /// The forms (MODEL.md §4–§5 with `num = E + N(1−E)/ω`, `den = E + Q(1−E)/ω`):
+    /// `z = num/den`, `1/z = den/num`, `e = E (e₀A/Q·z + e₀W/Q)/num` (a product: no
+    /// cancellation however small `e`) or, with `residual_from_slope`, `e = slope − θ*`
+    /// (two operations fewer, but it loses `log2(|θ*|/|e|)` bits: for early times, when
+    /// the type has guard bits to spare), `ntk = k²S z/2 + k²D/(2z)`,
+    /// `Y = k²S z/2 − k²D/(2z) = 2k²·ũ·w̃`, `slope = Y/(2k)`,
+    /// `alignment = Y/√(Y² + (2k²)²·gram)`, `loss = a e²/2 + L*`.
+    ///
+    /// Precision: every step is a product, a quotient or a sum of like-signed terms,
+    /// except `Y`, a difference that loses relative accuracy where the slope is small
+    /// against `k(S z + D/z)/4`, `e` by difference (above), and `1 − E` where `E` is
+    /// near 1; a ball shows either in
+    /// its radius (a caller that needs more re-evaluates such points with
+    /// [`Constants::eval_at`]). For `f64` use [`Constants::eval_at`].
+    #[inline(always)]
+    pub fn eval_lean(
+        &self,
+        e: &R,
+        one_minus_e: Option<R>,
+        need: Need,
+        residual_from_slope: bool,
+    ) -> Option<Observables<R>> {
+        if need.norms
+            || self.origin
+            || self.omega_zero
+            || self.s_zero
+            || self.d_zero
+            || self.n_zero
+            || self.q_zero
+            || self.vanishing_layer.is_some()
+        {
+            return None;
+        }
+        let l = &self.lean;
+        let nan = || self.nan.clone();
+        // Right operands by reference: a ball type reuses the left operand's storage.
+        let omt = one_minus_e.unwrap_or_else(|| -(e.clone() - &self.one));
+        let num = l.n_over_omega.clone() * &omt + e;
+        let den = l.q_over_omega.clone() * &omt + e;
+        let want_e = need.residual || need.loss;
+        let e_by_difference = want_e && residual_from_slope;
+        let want_slope = need.slope || e_by_difference;
+        let want_y = want_slope || need.alignment;
+        let want_zinv = want_y || need.ntk;
+        let z = num.clone() / &den;
+        let zinv = if want_zinv { den / &num } else { nan() };
+        let (sz, dz) = if want_zinv {
+            (l.hk2_s.clone() * &z, l.hk2_d.clone() * &zinv)
+        } else {
+            (nan(), nan())
+        };
+        let y = if want_y { sz.clone() - &dz } else { nan() };
+        let ntk = if need.ntk { sz + &dz } else { nan() };
+        let slope = if want_slope {
+            y.clone() * &l.inv_2k
+        } else {
+            nan()
+        };
+        let residual = if e_by_difference {
+            slope.clone() - &self.theta
+        } else if want_e {
+            (l.lam_a.clone() * &z + &l.lam_w) * e / &num
+        } else {
+            nan()
+        };
+        let alignment = if !need.alignment {
+            nan()
+        } else if self.gram_zero {
+            y.clone() / &y.abs()
+        } else {
+            let den2 = y.clone() * &y + &l.gram_scaled;
+            (y / &den2.sqrt()).clamp_known(&l.minus_one, &self.one)
+        };
+        let loss = if need.loss {
+            (self.a.clone() * &residual * &residual * &self.half) + &self.lstar
+        } else {
+            nan()
+        };
+        Some(Observables {
+            z: if need.z { z } else { nan() },
+            slope: if need.slope { slope } else { nan() },
+            residual: if need.residual { residual } else { nan() },
+            loss,
+            ntk,
+            alignment,
+            norm_u: nan(),
+            norm_w: nan(),
+        })
     }
 
     /// `4|ũ|²` and `4|w̃|²`, each by two forms, keeping the one with the smaller

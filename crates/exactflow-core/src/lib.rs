@@ -28,7 +28,7 @@ pub mod real;
 pub mod reduction;
 pub mod scenario;
 
-pub use closed_form::{Constants, Observables};
+pub use closed_form::{Constants, Need, Observables};
 pub use number::Q;
 pub use observables::Column;
 pub use real::{Real, Scalar};

@@ -12,6 +12,10 @@ use std::ops::{Add, Div, Mul, Neg, Sub};
 /// The arithmetic the closed form's evaluation needs: field operations, `√`, `|·|`,
 /// exact scaling by powers of two, and data-dependent *choices* written as selects, so
 /// that a type holding several lanes (one time point per lane) can implement it too.
+///
+/// The operators also take their right operand by reference (`x * &c`), so that types
+/// with heap storage (MPFR balls) can reuse the left operand's storage instead of
+/// cloning constants.
 pub trait Real:
     Clone
     + Add<Output = Self>
@@ -19,6 +23,10 @@ pub trait Real:
     + Mul<Output = Self>
     + Div<Output = Self>
     + Neg<Output = Self>
+    + for<'a> Add<&'a Self, Output = Self>
+    + for<'a> Sub<&'a Self, Output = Self>
+    + for<'a> Mul<&'a Self, Output = Self>
+    + for<'a> Div<&'a Self, Output = Self>
 {
     /// Square root of a non-negative value.
     fn sqrt(&self) -> Self;

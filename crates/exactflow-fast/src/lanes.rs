@@ -55,6 +55,13 @@ macro_rules! binop {
                 self.zip(rhs, |a, b| a $op b)
             }
         }
+        impl<'a> $tr<&'a F64x8> for F64x8 {
+            type Output = F64x8;
+            #[inline(always)]
+            fn $m(self, rhs: &'a F64x8) -> F64x8 {
+                self.zip(*rhs, |a, b| a $op b)
+            }
+        }
     };
 }
 binop!(Add, add, +);

@@ -7,50 +7,33 @@
 //! radius comes from. A midpoint rounded to nearest is charged one ulp of itself (at
 //! least the ½ ulp it can be off), nothing when MPFR reports it exact.
 
+use crate::mag::Mag;
 use exactflow_core::number::Q;
 use exactflow_core::{Real, Scalar};
 use rug::float::Round;
+use rug::ops::{AddAssignRound, DivAssignRound, MulAssignRound, SubAssignRound};
 use rug::{Float, Rational};
 use std::cmp::Ordering;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
-/// Precision of radii, in bits.
+/// Precision of radii when converted to MPFR floats, in bits (a [`Mag`] mantissa fits).
 pub const RAD_PREC: u32 = 64;
 
 /// A ball `[mid − rad, mid + rad]`; a NaN midpoint means "no information".
 #[derive(Debug, Clone)]
 pub struct Ball {
     mid: Float,
-    rad: Float,
+    rad: Mag,
 }
 
-/// `|x|` rounded up / down to the radius precision.
-fn abs_up(x: &Float) -> Float {
-    Float::with_val_round(RAD_PREC, x.abs_ref(), Round::Up).0
-}
-fn abs_down(x: &Float) -> Float {
-    Float::with_val_round(RAD_PREC, x.abs_ref(), Round::Down).0
-}
-
-/// `a + b` rounded up.
-fn add_up(a: &Float, b: &Float) -> Float {
-    Float::with_val_round(RAD_PREC, a + b, Round::Up).0
-}
-/// `a · b` rounded up.
-fn mul_up(a: &Float, b: &Float) -> Float {
-    Float::with_val_round(RAD_PREC, a * b, Round::Up).0
-}
-
-/// One ulp of `m` (at `m`'s precision), an upper bound on the error of rounding to
-/// nearest into `m`; 0 when `o` says the rounding was exact.
-fn rounding_err(m: &Float, o: Ordering) -> Float {
-    if o == Ordering::Equal || !m.is_normal() {
-        return Float::with_val(RAD_PREC, 0);
+/// The error bound of a midpoint rounded to nearest: one ulp of it (at least the ½ ulp
+/// it can be off), nothing when MPFR reports it exact.
+fn rounding_err(m: &Float, o: Ordering) -> Mag {
+    if o == Ordering::Equal {
+        Mag::ZERO
+    } else {
+        Mag::ulp(m)
     }
-    let e = m.get_exp().unwrap_or(0); // ok: m is normal, so it has an exponent
-    let mut u = Float::with_val(RAD_PREC, 1);
-    u <<= e - m.prec() as i32;
-    u
 }
 
 impl Ball {
@@ -58,7 +41,7 @@ impl Ball {
     pub fn from_float(x: Float) -> Ball {
         Ball {
             mid: x,
-            rad: Float::with_val(RAD_PREC, 0),
+            rad: Mag::ZERO,
         }
     }
 
@@ -66,7 +49,7 @@ impl Ball {
     pub fn new(mid: Float, rad: &Float) -> Ball {
         Ball {
             mid,
-            rad: abs_up(rad),
+            rad: Mag::from_float_up(rad),
         }
     }
 
@@ -75,9 +58,14 @@ impl Ball {
         &self.mid
     }
 
-    /// The radius (an upper bound on |exact − midpoint|).
-    pub fn rad(&self) -> &Float {
-        &self.rad
+    /// The radius (an upper bound on |exact − midpoint|), exactly, as a 64-bit float.
+    pub fn rad(&self) -> Float {
+        self.rad.to_float()
+    }
+
+    /// The radius as a magnitude bound.
+    pub fn rad_mag(&self) -> Mag {
+        self.rad
     }
 
     /// Working precision of the midpoint.
@@ -87,30 +75,53 @@ impl Ball {
 
     /// Whether the ball carries no information (NaN midpoint or infinite radius).
     pub fn is_nan(&self) -> bool {
-        self.mid.is_nan() || self.rad.is_infinite() || self.rad.is_nan()
+        self.mid.is_nan() || self.rad.is_infinite()
     }
 
     fn nan_like(prec: u32) -> Ball {
         Ball {
             mid: Float::with_val(prec, rug::float::Special::Nan),
-            rad: Float::with_val(RAD_PREC, rug::float::Special::Infinity),
+            rad: Mag::INF,
         }
     }
 
     /// A rounded midpoint with its rounding error added to `rad`.
-    fn rounded(mid_o: (Float, Ordering), rad: Float) -> Ball {
+    fn rounded(mid_o: (Float, Ordering), rad: Mag) -> Ball {
         let (mid, o) = mid_o;
-        let err = rounding_err(&mid, o);
+        if !mid.is_finite() {
+            return Ball {
+                rad: if mid.is_nan() { Mag::INF } else { rad },
+                mid,
+            };
+        }
         Ball {
-            rad: add_up(&rad, &err),
+            rad: Mag::add_up(rad, rounding_err(&mid, o)),
             mid,
+        }
+    }
+
+    /// `self.mid ∘ b.mid` rounded to nearest at the larger precision, in place when
+    /// `self` has it (no allocation).
+    fn mid_op(
+        self,
+        b: &Ball,
+        in_place: impl FnOnce(&mut Float, &Float) -> Ordering,
+        fresh: impl FnOnce(u32, &Float, &Float) -> (Float, Ordering),
+    ) -> (Float, Ordering) {
+        if self.prec() >= b.prec() {
+            let mut m = self.mid;
+            let o = in_place(&mut m, &b.mid);
+            (m, o)
+        } else {
+            fresh(b.prec(), &self.mid, &b.mid)
         }
     }
 
     /// Lower and upper endpoints at precision `p` (rounded outward).
     fn endpoints(&self, p: u32) -> (Float, Float) {
-        let lo = Float::with_val_round(p, &self.mid - &self.rad, Round::Down).0;
-        let hi = Float::with_val_round(p, &self.mid + &self.rad, Round::Up).0;
+        let r = self.rad.to_float();
+        let lo = Float::with_val_round(p, &self.mid - &r, Round::Down).0;
+        let hi = Float::with_val_round(p, &self.mid + &r, Round::Up).0;
         (lo, hi)
     }
 
@@ -120,74 +131,119 @@ impl Ball {
         let d1 = Float::with_val_round(RAD_PREC, hi - &mid, Round::Up).0;
         let d2 = Float::with_val_round(RAD_PREC, &mid - lo, Round::Up).0;
         let rad = if d1 > d2 { d1 } else { d2 };
-        Ball { mid, rad }
+        Ball {
+            mid,
+            rad: Mag::from_float_up(&rad),
+        }
+    }
+}
+
+impl Add<&Ball> for Ball {
+    type Output = Ball;
+    /// `|(a + b) − (am + bm)| ≤ ar + br`, plus the rounding of the midpoint.
+    fn add(self, b: &Ball) -> Ball {
+        let r = Mag::add_up(self.rad, b.rad);
+        let m = self.mid_op(
+            b,
+            |x, y| x.add_assign_round(y, Round::Nearest),
+            |p, x, y| Float::with_val_round(p, x + y, Round::Nearest),
+        );
+        Ball::rounded(m, r)
+    }
+}
+
+impl Sub<&Ball> for Ball {
+    type Output = Ball;
+    /// As addition.
+    fn sub(self, b: &Ball) -> Ball {
+        let r = Mag::add_up(self.rad, b.rad);
+        let m = self.mid_op(
+            b,
+            |x, y| x.sub_assign_round(y, Round::Nearest),
+            |p, x, y| Float::with_val_round(p, x - y, Round::Nearest),
+        );
+        Ball::rounded(m, r)
+    }
+}
+
+impl Mul<&Ball> for Ball {
+    type Output = Ball;
+    /// `|ab − am·bm| ≤ |am|·br + |bm|·ar + ar·br`, plus the rounding of the midpoint.
+    fn mul(self, b: &Ball) -> Ball {
+        let r = if self.rad.is_zero() && b.rad.is_zero() {
+            Mag::ZERO
+        } else {
+            Mag::add_up(
+                Mag::add_up(
+                    Mag::mul_up(Mag::from_float_up(&self.mid), b.rad),
+                    Mag::mul_up(Mag::from_float_up(&b.mid), self.rad),
+                ),
+                Mag::mul_up(self.rad, b.rad),
+            )
+        };
+        let m = self.mid_op(
+            b,
+            |x, y| x.mul_assign_round(y, Round::Nearest),
+            |p, x, y| Float::with_val_round(p, x * y, Round::Nearest),
+        );
+        Ball::rounded(m, r)
+    }
+}
+
+impl Div<&Ball> for Ball {
+    type Output = Ball;
+    /// For `|bm| > br`: `|a/b − am/bm| ≤ (|am|·br + |bm|·ar)/(|bm|·(|bm| − br))`, plus the
+    /// rounding of the midpoint. A divisor ball containing 0 gives NaN.
+    fn div(self, b: &Ball) -> Ball {
+        let p = self.prec().max(b.prec());
+        let bm_down = Mag::from_float_down(&b.mid);
+        if bm_down.partial_cmp(&b.rad) != Some(Ordering::Greater) || self.is_nan() || b.is_nan() {
+            return Ball::nan_like(p);
+        }
+        let r = if self.rad.is_zero() && b.rad.is_zero() {
+            Mag::ZERO
+        } else {
+            let num = Mag::add_up(
+                Mag::mul_up(Mag::from_float_up(&self.mid), b.rad),
+                Mag::mul_up(Mag::from_float_up(&b.mid), self.rad),
+            );
+            let den = Mag::mul_down(bm_down, Mag::sub_down(bm_down, b.rad));
+            Mag::div_up(num, den)
+        };
+        let m = self.mid_op(
+            b,
+            |x, y| x.div_assign_round(y, Round::Nearest),
+            |p, x, y| Float::with_val_round(p, x / y, Round::Nearest),
+        );
+        Ball::rounded(m, r)
     }
 }
 
 impl Add for Ball {
     type Output = Ball;
-    /// `|(a + b) − (am + bm)| ≤ ar + br`, plus the rounding of the midpoint.
     fn add(self, b: Ball) -> Ball {
-        let p = self.prec().max(b.prec());
-        Ball::rounded(
-            Float::with_val_round(p, &self.mid + &b.mid, Round::Nearest),
-            add_up(&self.rad, &b.rad),
-        )
+        self.add(&b)
     }
 }
 
 impl Sub for Ball {
     type Output = Ball;
-    /// As addition.
     fn sub(self, b: Ball) -> Ball {
-        let p = self.prec().max(b.prec());
-        Ball::rounded(
-            Float::with_val_round(p, &self.mid - &b.mid, Round::Nearest),
-            add_up(&self.rad, &b.rad),
-        )
+        self.sub(&b)
     }
 }
 
 impl Mul for Ball {
     type Output = Ball;
-    /// `|ab − am·bm| ≤ |am|·br + |bm|·ar + ar·br`, plus the rounding of the midpoint.
     fn mul(self, b: Ball) -> Ball {
-        let p = self.prec().max(b.prec());
-        let r = add_up(
-            &add_up(
-                &mul_up(&abs_up(&self.mid), &b.rad),
-                &mul_up(&abs_up(&b.mid), &self.rad),
-            ),
-            &mul_up(&self.rad, &b.rad),
-        );
-        Ball::rounded(
-            Float::with_val_round(p, &self.mid * &b.mid, Round::Nearest),
-            r,
-        )
+        self.mul(&b)
     }
 }
 
 impl Div for Ball {
     type Output = Ball;
-    /// For `|bm| > br`: `|a/b − am/bm| ≤ (|am|·br + |bm|·ar)/(|bm|·(|bm| − br))`, plus the
-    /// rounding of the midpoint. A divisor ball containing 0 gives NaN.
     fn div(self, b: Ball) -> Ball {
-        let p = self.prec().max(b.prec());
-        let bm_down = abs_down(&b.mid);
-        if bm_down.partial_cmp(&b.rad) != Some(Ordering::Greater) || self.is_nan() || b.is_nan() {
-            return Ball::nan_like(p);
-        }
-        let num = add_up(
-            &mul_up(&abs_up(&self.mid), &b.rad),
-            &mul_up(&abs_up(&b.mid), &self.rad),
-        );
-        let gap = Float::with_val_round(RAD_PREC, &bm_down - &b.rad, Round::Down).0;
-        let den = Float::with_val_round(RAD_PREC, &bm_down * &gap, Round::Down).0;
-        let r = Float::with_val_round(RAD_PREC, &num / &den, Round::Up).0;
-        Ball::rounded(
-            Float::with_val_round(p, &self.mid / &b.mid, Round::Nearest),
-            r,
-        )
+        self.div(&b)
     }
 }
 
@@ -223,23 +279,28 @@ impl Real for Ball {
         if self.is_nan() {
             return Ball::nan_like(p);
         }
-        let lo = Float::with_val_round(RAD_PREC, &self.mid - &self.rad, Round::Down).0;
-        if lo > 0 {
-            // A lower bound on √(m − r) + √m: each root and the sum rounded down.
-            let den_down = Float::with_val_round(
-                RAD_PREC,
-                Float::with_val_round(RAD_PREC, lo.sqrt_ref(), Round::Down).0
-                    + Float::with_val_round(RAD_PREC, self.mid.sqrt_ref(), Round::Down).0,
-                Round::Down,
-            )
-            .0;
-            let r = Float::with_val_round(RAD_PREC, &self.rad / &den_down, Round::Up).0;
+        let lo = if self.mid > 0 {
+            Mag::sub_down(Mag::from_float_down(&self.mid), self.rad)
+        } else {
+            Mag::ZERO
+        };
+        if !lo.is_zero() {
+            // A lower bound on √(m − r) + √m.
+            let den_down = Mag::add_down(
+                Mag::sqrt_down(lo),
+                Mag::sqrt_down(Mag::from_float_down(&self.mid)),
+            );
+            let r = if self.rad.is_zero() {
+                Mag::ZERO
+            } else {
+                Mag::div_up(self.rad, den_down)
+            };
             Ball::rounded(
                 Float::with_val_round(p, self.mid.sqrt_ref(), Round::Nearest),
                 r,
             )
         } else {
-            let hi = Float::with_val_round(p, &self.mid + &self.rad, Round::Up).0;
+            let hi = Float::with_val_round(p, &self.mid + &self.rad.to_float(), Round::Up).0;
             if hi < 0 {
                 return Ball::nan_like(p);
             }
@@ -250,18 +311,19 @@ impl Real for Ball {
     fn abs(&self) -> Ball {
         Ball {
             mid: Float::with_val(self.prec(), self.mid.abs_ref()),
-            rad: self.rad.clone(),
+            rad: self.rad,
         }
     }
     fn ldexp(&self, k: i64) -> Ball {
         if k == 0 {
             return self.clone();
         }
-        let k = k.clamp(i32::MIN as i64, i32::MAX as i64) as i32;
-        let (mut m, mut r) = (self.mid.clone(), self.rad.clone());
-        m <<= k;
-        r <<= k;
-        Ball { mid: m, rad: r }
+        let mut m = self.mid.clone();
+        m <<= k.clamp(i32::MIN as i64, i32::MAX as i64) as i32;
+        Ball {
+            mid: m,
+            rad: self.rad.mul_2exp(k),
+        }
     }
     fn select_lt(a: &Ball, b: &Ball, if_lt: Ball, otherwise: Ball) -> Ball {
         if a.mid < b.mid {
@@ -284,6 +346,16 @@ impl Real for Ball {
     fn clamp_known(&self, lo: &Ball, hi: &Ball) -> Ball {
         if self.is_nan() {
             return self.clone();
+        }
+        // Quick accept: lo ≤ 0 ≤ hi and |mid| + rad ≤ min(|lo|, |hi|) (bounds rounded the
+        // safe way).
+        if lo.mid <= 0 && hi.mid >= 0 {
+            let reach = Mag::add_up(Mag::from_float_up(&self.mid), self.rad);
+            let room_lo = Mag::sub_down(Mag::from_float_down(&lo.mid), lo.rad);
+            let room_hi = Mag::sub_down(Mag::from_float_down(&hi.mid), hi.rad);
+            if reach <= room_lo && reach <= room_hi {
+                return self.clone();
+            }
         }
         let p = self.prec();
         let (a, b) = self.endpoints(p);
@@ -316,10 +388,7 @@ impl Scalar for Ball {
 
     fn from_q(q: &Q, prec: &u32) -> Ball {
         let r = to_rug(q);
-        Ball::rounded(
-            Float::with_val_round(*prec, &r, Round::Nearest),
-            Float::with_val(RAD_PREC, 0),
-        )
+        Ball::rounded(Float::with_val_round(*prec, &r, Round::Nearest), Mag::ZERO)
     }
     fn sqrt_q(q: &Q, prec: &u32) -> Ball {
         Ball::from_q(q, &(prec + 8)).sqrt().round_to(*prec)
@@ -369,11 +438,11 @@ impl Ball {
             return Ball::nan_like(p);
         }
         let r = if self.rad.is_zero() {
-            Float::with_val(RAD_PREC, 0)
+            Mag::ZERO
         } else {
             let em = Float::with_val_round(RAD_PREC, self.mid.exp_ref(), Round::Up).0;
-            let er = Float::with_val_round(RAD_PREC, self.rad.exp_m1_ref(), Round::Up).0;
-            mul_up(&em, &er)
+            let er = Float::with_val_round(RAD_PREC, self.rad.to_float().exp_m1_ref(), Round::Up).0;
+            Mag::mul_up(Mag::from_float_up(&em), Mag::from_float_up(&er))
         };
         Ball::rounded(value_at_mid, r)
     }
@@ -394,23 +463,32 @@ impl Ball {
         self.mid.to_rational()
     }
 
-    /// The radius as an exact rational (`None` when infinite or NaN).
+    /// The radius as an exact rational (`None` when infinite).
     pub fn rad_rational(&self) -> Option<Rational> {
-        self.rad.to_rational()
+        self.rad.to_float().to_rational()
     }
 
-    /// An upper bound on the radius relative to `|mid|` (`+∞` for a zero midpoint with a
-    /// nonzero radius, 0 for an exact zero).
+    /// The radius relative to `|mid|`, rounded up to an `f64` (`+∞` for a zero midpoint
+    /// with a nonzero radius, 0 for an exact zero; the smallest subnormal where the
+    /// quotient is positive but below the `f64` range — use [`Ball::rel_rad_at_most`] to
+    /// compare with smaller bounds).
     pub fn rel_rad(&self) -> f64 {
+        self.rel_rad_mag().to_f64_up()
+    }
+
+    fn rel_rad_mag(&self) -> Mag {
         if self.rad.is_zero() {
-            return 0.0;
+            return Mag::ZERO;
         }
         if self.mid.is_zero() || self.is_nan() {
-            return f64::INFINITY;
+            return Mag::INF;
         }
-        Float::with_val_round(RAD_PREC, &self.rad / abs_down(&self.mid), Round::Up)
-            .0
-            .to_f64()
+        Mag::div_up(self.rad, Mag::from_float_down(&self.mid))
+    }
+
+    /// Whether `rad ≤ 2^k·|mid|` is proven (any `k`, far beyond the `f64` range).
+    pub fn rel_rad_at_most(&self, k: i64) -> bool {
+        self.rel_rad_mag() <= Mag::pow2(k)
     }
 
     /// Whether the exact value `x` lies in the ball.
@@ -422,7 +500,7 @@ impl Ball {
         let p = x.prec() + self.prec() + 64;
         let a = Float::with_val_round(p, x - &self.mid, Round::Up).0.abs();
         let b = Float::with_val_round(p, x - &self.mid, Round::Down).0.abs();
-        (if a > b { a } else { b }) <= self.rad
+        (if a > b { a } else { b }) <= self.rad.to_float()
     }
 
     /// Whether two balls intersect.
@@ -432,7 +510,6 @@ impl Ball {
         }
         let p = self.prec().max(other.prec()) + 64;
         let d = Float::with_val(p, &self.mid - &other.mid).abs();
-        let r = add_up(&self.rad, &other.rad);
-        d <= r
+        d <= Mag::add_up(self.rad, other.rad).to_float()
     }
 }

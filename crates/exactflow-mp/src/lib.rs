@@ -13,12 +13,14 @@
 //! printed digits are correct to one unit in the last place.
 
 pub mod ball;
+pub mod mag;
 pub mod taylor;
 
 use ball::Ball;
+use exactflow_core::closed_form::Decay;
 use exactflow_core::closed_form::EXPM1_BELOW;
 use exactflow_core::number::Q;
-use exactflow_core::{Constants, ExactReduction, Observables, Scalar};
+use exactflow_core::{Column, Constants, ExactReduction, Need, Observables, Scalar};
 
 /// Smallest and largest `--digits` the engine accepts.
 pub const MIN_DIGITS: u32 = 10;
@@ -38,8 +40,170 @@ fn uniform_step(times: &[Q]) -> Option<Q> {
     (uniform && step > Q::from_integer(0.into())).then_some(step)
 }
 
+/// Whether integer times `ks` form a uniform grid of at least three points (their step).
+fn uniform_ks(ks: &[u64]) -> Option<u64> {
+    let step = ks.get(1)?.checked_sub(*ks.first()?)?;
+    (ks.len() >= 3 && step > 0 && ks.windows(2).all(|w| w[1].checked_sub(w[0]) == Some(step)))
+        .then_some(step)
+}
+
 /// `log2(10)`.
 const LOG2_10: f64 = std::f64::consts::LOG2_10;
+
+/// `e^{−ωk/L}` for integers `0 ≤ k < 16^levels` as a product of at most `levels`
+/// table entries `T[i][d] = e^{−ω·d·16^i/L}` (`d = 1..15`), one per non-zero hex digit
+/// of `k`.
+///
+/// Rigour: `T[0][1]` is a ball `exp` of the ball `ω/L`; every other entry is a ball
+/// product of two earlier entries (`e^{x}e^{y} = e^{x+y}` exactly), so each entry
+/// contains its exact value. Built with 16 guard bits (the longest product chain has
+/// `15·levels` links, each adding about one ulp of relative radius) and rounded to the
+/// working precision.
+struct PowTable {
+    entries: Vec<[Ball; 15]>,
+}
+
+impl PowTable {
+    /// The table for `k ≤ kmax`; `None` if `ω/L` is so large that entries would leave
+    /// MPFR's exponent range (then direct `exp` is used).
+    fn new(omega: &Ball, l: &num_bigint::BigInt, kmax: u64, prec: u32) -> Option<PowTable> {
+        let levels = ((64 - kmax.leading_zeros()) as usize).div_ceil(4).max(1);
+        let wide = prec + 16;
+        let inv_l = Q::new(1.into(), l.clone());
+        let x = omega.clone() * Ball::from_q(&inv_l, &wide);
+        // ωk/L ≤ 16^levels·ω/L must stay far inside the exponent range.
+        if x.to_f64() * 16f64.powi(levels as i32) > 1e8 {
+            return None;
+        }
+        let one_step = (-x).exp();
+        let mut entries: Vec<[Ball; 15]> = Vec::with_capacity(levels);
+        let mut base = one_step;
+        for _ in 0..levels {
+            let mut row: Vec<Ball> = Vec::with_capacity(15);
+            let mut acc = base.clone();
+            row.push(acc.clone());
+            for _ in 1..15 {
+                acc = acc * base.clone();
+                row.push(acc.clone());
+            }
+            // 16·16^i = 15·16^i + 16^i.
+            base = acc * base;
+            let row: [Ball; 15] = row.try_into().ok()?;
+            entries.push(row);
+        }
+        let entries = entries
+            .into_iter()
+            .map(|row| row.map(|b| b.round_to(prec)))
+            .collect();
+        Some(PowTable { entries })
+    }
+
+    /// `e^{−ωk/L}` as a ball at the working precision (`None` if `k` is beyond the
+    /// table).
+    fn get(&self, mut k: u64) -> Option<Ball> {
+        let mut out: Option<Ball> = None;
+        for row in &self.entries {
+            let d = (k & 15) as usize;
+            k >>= 4;
+            if d > 0 {
+                let f = row.get(d - 1)?.clone();
+                out = Some(match out {
+                    Some(o) => o * f,
+                    None => f,
+                });
+            }
+        }
+        if k != 0 {
+            return None;
+        }
+        out.or_else(|| {
+            let p = self.entries.first()?[0].prec();
+            Some(Ball::from_i32(1, &p))
+        })
+    }
+}
+
+/// The times as `k/L` with a common denominator `L < 2^64` and every `k < 2^64`, if
+/// they are so (`(L, ks)`). Machine-integer arithmetic throughout (the times of a table
+/// are typically decimals).
+fn common_denominator(times: &[Q]) -> Option<(num_bigint::BigInt, Vec<u64>)> {
+    use num_integer::Integer;
+    use num_traits::ToPrimitive;
+    let parts = times
+        .iter()
+        .map(|t| Some((t.numer().to_u64()?, t.denom().to_u64()?)))
+        .collect::<Option<Vec<(u64, u64)>>>()?;
+    let mut l: u64 = 1;
+    for &(_, d) in &parts {
+        let g = l.gcd(&d);
+        l = l.checked_mul(d / g)?;
+    }
+    let ks = parts
+        .iter()
+        .map(|&(n, d)| n.checked_mul(l / d))
+        .collect::<Option<Vec<u64>>>()?;
+    Some((l.into(), ks))
+}
+
+/// The decay factor of one time point: `E = e^{−ωt}` alone (from a table or a grid
+/// recurrence; `small` when `ωt < ln 2`, where `1 − E` formed from `E` loses
+/// `log2(1/ωt)` bits), or the full [`Decay`] from [`Constants::decay`].
+enum Factor {
+    Exp { e: Ball, small: bool },
+    Decay(Decay<Ball>),
+}
+
+impl Factor {
+    fn e(&self) -> &Ball {
+        match self {
+            Factor::Exp { e, .. } => e,
+            Factor::Decay(d) => &d.e_full,
+        }
+    }
+
+    /// Every observable at time `t`, by [`Constants::eval_at`] (whose `τ` must not
+    /// cancel: recomputed by `expm1` where `ωt < ln 2`).
+    fn eval_at(self, c: &Constants<Ball>, t: &Q) -> Observables<Ball> {
+        match self {
+            Factor::Exp { small: true, e } => c.eval_at(c.decay(&Ball::from_q(t, &e.prec()))),
+            Factor::Exp { e, .. } => c.eval_at(c.decay_from_exp(e)),
+            Factor::Decay(d) => c.eval_at(d),
+        }
+    }
+
+    /// The observables in `need` by [`Constants::eval_lean`] where it applies, else by
+    /// [`Constants::eval_at`].
+    fn eval_lean(
+        &self,
+        c: &Constants<Ball>,
+        t: &Q,
+        need: Need,
+        from_slope: bool,
+    ) -> Observables<Ball> {
+        let lean = match self {
+            Factor::Exp { e, .. } => c.eval_lean(e, None, need, from_slope),
+            // 1 − E = ωτ (for ωt < ln 2, τ comes from expm1).
+            Factor::Decay(d) if d.sh == 0 => c.eval_lean(
+                &d.e_full,
+                Some(c.omega().clone() * &d.tau),
+                need,
+                from_slope,
+            ),
+            Factor::Decay(_) => None,
+        };
+        match lean {
+            Some(o) => o,
+            None => match self {
+                Factor::Exp { e, small } => Factor::Exp {
+                    e: e.clone(),
+                    small: *small,
+                }
+                .eval_at(c, t),
+                Factor::Decay(d) => c.eval_at(d.clone()),
+            },
+        }
+    }
+}
 
 /// A scenario's closed form, ready to evaluate in balls.
 #[derive(Debug, Clone)]
@@ -50,12 +214,12 @@ pub struct MpSolution {
 /// The result of a certified evaluation.
 #[derive(Debug, Clone)]
 pub struct Certified {
-    /// Observables per time point.
+    /// Observables per time point (those not asked for are NaN).
     pub values: Vec<Observables<Ball>>,
     /// Working precision of the last evaluation, in bits.
     pub prec: u32,
-    /// Cells whose radius did not reach the requested digits (values exactly zero or
-    /// undefined are not counted).
+    /// Requested cells whose radius did not reach the requested digits (values exactly
+    /// zero or undefined are not counted).
     pub uncertified: usize,
 }
 
@@ -65,60 +229,135 @@ impl MpSolution {
         MpSolution { red }
     }
 
-    /// Every observable at each exact time, with midpoints of `prec` bits. Each ball
-    /// contains the exact value of the closed form at that exact time.
-    ///
-    /// On a uniform grid (`t_j = t_0 + jΔ` exactly) the decay factor is carried from point
-    /// to point, `E_{j+1} = E_j · e^{−ωΔ}` — an exact identity, so the ball product is a
-    /// rigorous enclosure — and re-anchored by a direct `exp` every [`REANCHOR`] points
-    /// (the radius grows by about one ulp per step in between).
-    pub fn eval_at_prec(&self, times: &[Q], prec: u32) -> Vec<Observables<Ball>> {
-        let c = Constants::<Ball>::new(&self.red, &prec);
-        let Some(step) = uniform_step(times).filter(|_| !c.omega_is_zero()) else {
-            return times
-                .iter()
-                .map(|t| c.eval(&Ball::from_q(t, &prec)))
-                .collect();
-        };
+    /// The decay factors `E = e^{−ωt}`, `τ = (1 − E)/ω` at each exact time, as balls
+    /// containing the exact values. Where `ωt ≥ ln 2` (no cancellation in `1 − E`):
+    /// on a uniform grid (`t_j = t_0 + jΔ` exactly) `E` is carried from point to point,
+    /// `E_{j+1} = E_j · e^{−ωΔ}` — an exact identity, so the ball product is a rigorous
+    /// enclosure — and re-anchored every [`REANCHOR`] points; times with a common
+    /// denominator `L` (every table of decimal times) take `E` from a [`PowTable`] of
+    /// `e^{−ω·d·16^i/L}`, a handful of products instead of an `exp`. Elsewhere, and for
+    /// `ωt < ln 2`, [`Constants::decay`] (ball `exp`/`expm1`).
+    fn decays(&self, c: &Constants<Ball>, times: &[Q], prec: u32) -> Vec<Factor> {
+        let direct = |t: &Q| Factor::Decay(c.decay(&Ball::from_q(t, &prec)));
+        if c.omega_is_zero() || times.is_empty() {
+            return times.iter().map(direct).collect();
+        }
         let omega = c.omega().clone();
-        let e_step = (-(omega.clone() * Ball::from_q(&step, &prec))).exp();
+        let table = common_denominator(times).and_then(|(l, ks)| {
+            let kmax = ks.iter().copied().max()?;
+            let l_f = exactflow_core::number::q_to_f64(&Q::from_integer(l.clone()));
+            Some((PowTable::new(&omega, &l, kmax, prec)?, ks, l_f))
+        });
+        let uniform = match &table {
+            Some((_, ks, _)) => uniform_ks(ks).and_then(|_| Some(times.get(1)? - times.first()?)),
+            None => uniform_step(times),
+        };
+        let step_factor = uniform.map(|step| {
+            // On a uniform grid k_{j+1} − k_j is the step in units of 1/L.
+            table
+                .as_ref()
+                .and_then(|(tab, ks, _)| tab.get(ks.get(1)?.checked_sub(*ks.first()?)?))
+                .unwrap_or_else(|| (-(omega.clone() * Ball::from_q(&step, &prec))).exp())
+        });
         let mut carried: Option<Ball> = None;
         let mut out = Vec::with_capacity(times.len());
+        let omega_f = omega.to_f64();
+        let l_f = table.as_ref().map(|(_, _, l)| *l);
         for (j, t) in times.iter().enumerate() {
-            let tb = Ball::from_q(t, &prec);
-            let x = (omega.clone() * tb.clone()).to_f64();
-            let dec = match carried.take() {
-                Some(e) if j % REANCHOR != 0 && x >= EXPM1_BELOW => {
-                    c.decay_from_exp(e * e_step.clone())
-                }
-                _ => c.decay(&tb),
+            let tf = match (&table, l_f) {
+                (Some((_, ks, _)), Some(l)) => ks.get(j).map_or(f64::NAN, |&k| k as f64 / l),
+                _ => exactflow_core::number::q_to_f64(t),
             };
-            carried = Some(dec.e_full.clone());
-            out.push(c.eval_at(dec));
+            let x = omega_f * tf;
+            let small = x.is_nan() || x < EXPM1_BELOW;
+            let from_prev = match (&step_factor, carried.take()) {
+                (Some(f), Some(e)) if j % REANCHOR != 0 => Some(e * f),
+                _ => None,
+            };
+            let from_table = || table.as_ref().and_then(|(tab, ks, _)| tab.get(*ks.get(j)?));
+            let dec = match from_prev.or_else(from_table) {
+                Some(e) => Factor::Exp { e, small },
+                None => direct(t),
+            };
+            carried = Some(dec.e().clone());
+            out.push(dec);
         }
         out
     }
 
-    /// Evaluates at rising precision until every value's radius is at most half a unit
-    /// in its `digits`-th significant decimal digit (relative radius ≤ ½·10^-digits):
-    /// rounding the midpoint to `digits` digits then gives every printed digit correct
-    /// to one unit in the last place. Starts at `digits·log2(10) + 32` bits and doubles
-    /// the guard bits up to four times.
-    pub fn eval_certified(&self, times: &[Q], digits: u32) -> Certified {
-        let target = 0.5 * 10f64.powi(-(digits as i32));
+    /// Every observable at each exact time, with midpoints of `prec` bits, by
+    /// [`Constants::eval_at`] (the forms with the smallest rounding-error bounds). Each
+    /// ball contains the exact value of the closed form at that exact time. Decay
+    /// factors as in [`MpSolution::decays`] (grids and common denominators are cheap).
+    pub fn eval_at_prec(&self, times: &[Q], prec: u32) -> Vec<Observables<Ball>> {
+        let c = Constants::<Ball>::new(&self.red, &prec);
+        self.decays(&c, times, prec)
+            .into_iter()
+            .zip(times)
+            .map(|(d, t)| d.eval_at(&c, t))
+            .collect()
+    }
+
+    /// The observables in `need` at each exact time by [`Constants::eval_lean`] (the
+    /// fewest operations; still rigorous enclosures, possibly wider where the slope is
+    /// small against `k(S z + D/z)/4`); the others are NaN.
+    pub fn eval_lean_at_prec(&self, times: &[Q], prec: u32, need: Need) -> Vec<Observables<Ball>> {
+        let c = Constants::<Ball>::new(&self.red, &prec);
+        self.decays(&c, times, prec)
+            .into_iter()
+            .zip(times)
+            .map(|(d, t)| d.eval_lean(&c, t, need, false))
+            .collect()
+    }
+
+    /// Evaluates the observables in `need` at rising precision until every value's
+    /// radius is at most half a unit in its `digits`-th significant decimal digit
+    /// (relative radius ≤ ½·10^-digits): rounding the midpoint to `digits` digits then
+    /// gives every printed digit correct to one unit in the last place. Starts at
+    /// `digits·log2(10) + 32` bits rounded up to whole 64-bit limbs, with
+    /// [`Constants::eval_lean`] (the residual by difference while that certifies, then
+    /// by product); points not certified that way are re-evaluated with
+    /// [`Constants::eval_at`] at the same precision; then the guard bits are multiplied
+    /// by four, up to four times. Deterministic: the same times and digits give the same
+    /// balls.
+    pub fn eval_certified(&self, times: &[Q], digits: u32, need: Need) -> Certified {
         let base = (digits as f64 * LOG2_10).ceil() as u32;
+        // ½·10^-digits ≥ 2^-(base + 2) (one bit more than needed, against the rounding
+        // of digits·log2(10)).
+        let target_log2 = -(base as i64) - 2;
+        let fails = |b: &Ball| !b.is_nan() && !b.rel_rad_at_most(target_log2);
+        let uncertified_in = |o: &Observables<Ball>| {
+            Column::VALUES
+                .into_iter()
+                .filter(|&col| need.wants(col))
+                .filter_map(|col| o.get(col))
+                .filter(|b| fails(b))
+                .count()
+        };
         let mut guard = 32u32;
         loop {
-            let prec = base + guard;
-            let values = self.eval_at_prec(times, prec);
-            let uncertified = values
-                .iter()
-                .flat_map(|o| o.to_array().map(|b| b.clone()))
-                .filter(|b| {
-                    let reached = b.rel_rad() <= target;
-                    !b.is_nan() && !reached
-                })
-                .count();
+            // MPFR works in whole 64-bit limbs: the bits up to the next multiple of 64
+            // are free guard bits.
+            let prec = (base + guard).div_ceil(64) * 64;
+            let c = Constants::<Ball>::new(&self.red, &prec);
+            let decays = self.decays(&c, times, prec);
+            // The residual by difference (`slope − θ*`) while it certifies — early times,
+            // where it loses fewer bits than the guard — then by product.
+            let mut from_slope = need.residual || need.loss;
+            let mut values = Vec::with_capacity(times.len());
+            let mut uncertified = 0;
+            for (d, t) in decays.into_iter().zip(times) {
+                let mut v = d.eval_lean(&c, t, need, from_slope);
+                if from_slope && (fails(&v.residual) || fails(&v.loss)) {
+                    from_slope = false;
+                    v = d.eval_lean(&c, t, need, false);
+                }
+                if uncertified_in(&v) > 0 {
+                    v = d.eval_at(&c, t);
+                    uncertified += uncertified_in(&v);
+                }
+                values.push(v);
+            }
             if uncertified == 0 || guard >= 32 << 4 {
                 return Certified {
                     values,
@@ -179,7 +418,7 @@ pub fn format_err(b: &Ball, printed: &str, digits: usize) -> String {
         let unit = Float::with_val_round(prec, (&ten).pow(k), Round::Up).0;
         unit / 2u32
     };
-    let bound = Float::with_val_round(prec, &half_unit + b.rad(), Round::Up).0;
+    let bound = Float::with_val_round(prec, &half_unit + &b.rad(), Round::Up).0;
     match bound.to_rational().and_then(|r| rug_to_q(&r)) {
         Some(q) => exactflow_core::number::format_q_sci_up(&q, 2),
         None => "nan".to_string(),
