@@ -3,8 +3,8 @@
 use exactflow_core::ScenarioError;
 use thiserror::Error;
 
-/// Everything that stops a command. Every variant maps to exit status 2 (usage or input
-/// error; an output error leaves nothing partial behind).
+/// Everything that stops a command. [`CliError::CheckFailed`] maps to exit status 1; every
+/// other variant to 2 (usage or input error; an output error leaves nothing partial behind).
 #[derive(Debug, Error)]
 pub enum CliError {
     /// Invalid scenario input (names the field).
@@ -27,6 +27,9 @@ pub enum CliError {
         #[source]
         source: std::io::Error,
     },
+    /// `check` ran and at least one check failed (the report is already printed).
+    #[error("check failed: {}", .0.join(", "))]
+    CheckFailed(Vec<String>),
 }
 
 impl CliError {
@@ -40,8 +43,9 @@ impl CliError {
 
     /// The process exit status for this error.
     pub fn exit_code(&self) -> i32 {
-        // Every error so far is a usage or input error; check/certify/compare failures
-        // (exit 1) arrive with those commands.
-        2
+        match self {
+            CliError::CheckFailed(_) => 1,
+            _ => 2,
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! crates. Exit status: 0 success, 1 a check/comparison failed, 2 usage or input error
 //! (one message on stderr naming the field; never a partial output file).
 
+mod check;
 mod error;
 mod output;
 mod scenario_args;
@@ -31,6 +32,10 @@ enum Command {
     /// Simulate the dynamics by another method than the closed form (this version:
     /// `--method taylor`, a Taylor-series integration of the raw flow in MPFR).
     Simulate(simulate::SimulateArgs),
+    /// Check MODEL.md's claims in exact rational arithmetic: conservation, GD drift, fixed
+    /// points (--point-u/--point-w), the Riccati identity, the observables, and the exact
+    /// limits with rigorous decimals. Exit 0: all hold; 1: a check failed (named).
+    Check(check::CheckArgs),
 }
 
 fn run() -> Result<(), CliError> {
@@ -38,6 +43,7 @@ fn run() -> Result<(), CliError> {
     match &cli.command {
         Command::Solve(args) => solve::run(args),
         Command::Simulate(args) => simulate::run(args),
+        Command::Check(args) => check::run(args),
     }
 }
 
