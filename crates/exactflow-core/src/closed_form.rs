@@ -832,11 +832,11 @@ impl<R: Real> Constants<R> {
         } else if self.gram_zero {
             y.clone() / &y.abs()
         } else {
-            let den2 = y.clone() * &y + &l.gram_scaled;
+            let den2 = y.square() + &l.gram_scaled;
             (y / &den2.sqrt()).clamp_known(&l.minus_one, &self.one)
         };
         let loss = if need.loss {
-            (self.a.clone() * &residual * &residual * &self.half) + &self.lstar
+            (self.a.clone() * &residual.square() * &self.half) + &self.lstar
         } else {
             nan()
         };

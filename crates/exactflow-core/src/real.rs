@@ -30,6 +30,10 @@ pub trait Real:
 {
     /// Square root of a non-negative value.
     fn sqrt(&self) -> Self;
+    /// `x²` (the same rounding as `x·x`; a type may use a cheaper squaring).
+    fn square(&self) -> Self {
+        self.clone() * self
+    }
     /// `|x|`.
     fn abs(&self) -> Self;
     /// `x · 2^k`, exact (up to over/underflow).

@@ -55,3 +55,15 @@ fn clamp_intersects() {
     assert!(c.contains(&Float::with_val(64, 1.0)) && c.contains(&Float::with_val(64, 0.95)));
     assert!(!c.contains(&Float::with_val(64, 1.01)));
 }
+
+#[test]
+fn square_contains_the_squares_of_its_endpoints() {
+    for (m, r) in [(1.5, 1e-10), (-0.25, 1e-3), (0.0, 1e-5), (3.0, 0.0)] {
+        let b = ball(m, r);
+        let s = b.square();
+        for x in [m - r / 2.0, m + r / 2.0, m] {
+            let fx = Float::with_val(400, x);
+            assert!(s.contains(&Float::with_val(400, &fx * &fx)), "{m} ± {r}");
+        }
+    }
+}
