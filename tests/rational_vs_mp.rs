@@ -38,11 +38,17 @@ fn mp_limits(s: &Scenario) -> [Float; 4] {
 }
 
 fn close(dec: &str, want: &Float, what: &str) {
-    let got = Float::with_val(PREC, Float::parse(dec).unwrap_or_else(|_| panic!("{what}: {dec}")));
+    let got = Float::with_val(
+        PREC,
+        Float::parse(dec).unwrap_or_else(|_| panic!("{what}: {dec}")),
+    );
     let err = Float::with_val(PREC, &got - want).abs();
     let scale = Float::with_val(PREC, want.abs_ref()).max(&Float::with_val(PREC, 1));
     let tol = scale * Float::with_val(PREC, Float::parse("1e-28").unwrap());
-    assert!(err <= tol, "{what}: decimal {dec} vs MPFR {want:.40} (error {err:.3e})");
+    assert!(
+        err <= tol,
+        "{what}: decimal {dec} vs MPFR {want:.40} (error {err:.3e})"
+    );
 }
 
 fn scenarios() -> Vec<Scenario> {

@@ -31,10 +31,20 @@ pub struct CheckArgs {
     pub scenario: ScenarioArgs,
     /// A point's output layer u (comma-separated exact numbers) to classify as a fixed
     /// point: global minimum (with GD stability), strict saddle, or not stationary (exit 1).
-    #[arg(long = "point-u", value_name = "LIST", allow_hyphen_values = true, requires = "point_w")]
+    #[arg(
+        long = "point-u",
+        value_name = "LIST",
+        allow_hyphen_values = true,
+        requires = "point_w"
+    )]
     pub point_u: Option<String>,
     /// The point's hidden layer w (same length as --point-u).
-    #[arg(long = "point-w", value_name = "LIST", allow_hyphen_values = true, requires = "point_u")]
+    #[arg(
+        long = "point-w",
+        value_name = "LIST",
+        allow_hyphen_values = true,
+        requires = "point_u"
+    )]
     pub point_w: Option<String>,
     /// Exact GD steps from the initialization for the drift checks (0–12; rational sizes
     /// grow about threefold per step).
@@ -51,7 +61,9 @@ pub struct CheckArgs {
 fn parse_list(flag: &str, text: &str) -> Result<Vec<Q>, CliError> {
     text.split(',')
         .enumerate()
-        .map(|(i, x)| parse_exact(x).map_err(|e| CliError::usage(&format!("{flag}[{i}]"), e.to_string())))
+        .map(|(i, x)| {
+            parse_exact(x).map_err(|e| CliError::usage(&format!("{flag}[{i}]"), e.to_string()))
+        })
         .collect()
 }
 
@@ -64,13 +76,19 @@ pub fn run(args: &CheckArgs) -> Result<(), CliError> {
     if args.gd_steps > MAX_GD_STEPS {
         return Err(CliError::usage(
             "--gd-steps",
-            format!("at most {MAX_GD_STEPS} steps (rational sizes grow threefold per step), got {}", args.gd_steps),
+            format!(
+                "at most {MAX_GD_STEPS} steps (rational sizes grow threefold per step), got {}",
+                args.gd_steps
+            ),
         ));
     }
     if !(30..=10_000).contains(&args.digits) {
         return Err(CliError::usage(
             "--digits",
-            format!("check prints 30 to 10000 significant digits, got {}", args.digits),
+            format!(
+                "check prints 30 to 10000 significant digits, got {}",
+                args.digits
+            ),
         ));
     }
     let point = match (&args.point_u, &args.point_w) {
@@ -137,7 +155,10 @@ fn render_text(r: &Report, name: &str) -> String {
     }
     out.push_str(&format!("limits ({}):\n", r.limits.case.describe()));
     for (n, v) in limit_rows(r) {
-        out.push_str(&format!("  {n:<14} {}\n  {:<14} exact: {}\n", v.decimal, "", v.exact));
+        out.push_str(&format!(
+            "  {n:<14} {}\n  {:<14} exact: {}\n",
+            v.decimal, "", v.exact
+        ));
     }
     if let Some(p) = &r.point {
         out.push_str(&format!("point: {}\n", p.detail));
@@ -164,9 +185,16 @@ fn render_json(r: &Report, name: &str, gd_steps: usize) -> String {
             json!({"exact": v.exact, "decimal": v.decimal, "correctly_rounded": v.correctly_rounded}),
         );
     }
-    limits.insert("gd_stable_at_limit".into(), json!(r.limits.gd_stable_at_limit));
+    limits.insert(
+        "gd_stable_at_limit".into(),
+        json!(r.limits.gd_stable_at_limit),
+    );
     let point = r.point.as_ref().map(|p| match &p.kind {
-        PointKind::Minimum { ntk, a_ntk, gd_stable } => json!({
+        PointKind::Minimum {
+            ntk,
+            a_ntk,
+            gd_stable,
+        } => json!({
             "kind": "minimum", "ntk": ntk.to_string(), "a_ntk": a_ntk.to_string(),
             "gd_stable": gd_stable, "verified": p.verified, "detail": p.detail,
         }),

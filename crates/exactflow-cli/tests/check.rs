@@ -19,8 +19,20 @@ fn stderr(o: &Output) -> String {
 
 /// The README example as flags: η_u η_w = 0.91 is not a square.
 const EXAMPLE: &[&str] = &[
-    "--gamma", "0.9", "--eta-u", "0.7", "--eta-w", "13/10", "--exx", "1.1", "--exy", "-2.5",
-    "--u0", "0.1,-0.2,0.3", "--w0", "0.5,0.1,-0.7",
+    "--gamma",
+    "0.9",
+    "--eta-u",
+    "0.7",
+    "--eta-w",
+    "13/10",
+    "--exx",
+    "1.1",
+    "--exy",
+    "-2.5",
+    "--u0",
+    "0.1,-0.2,0.3",
+    "--w0",
+    "0.5,0.1,-0.7",
 ];
 
 fn check(extra: &[&str]) -> Output {
@@ -42,10 +54,18 @@ fn json_report_passes_with_named_checks_and_limits() {
     let checks = v["checks"].as_array().expect("checks");
     assert!(checks.len() >= 5);
     let names: Vec<&str> = checks.iter().map(|c| c["name"].as_str().unwrap()).collect();
-    for want in ["conservation", "gd_drift", "fixed_point_origin", "riccati_symbolic", "riccati_scenario"] {
+    for want in [
+        "conservation",
+        "gd_drift",
+        "fixed_point_origin",
+        "riccati_symbolic",
+        "riccati_scenario",
+    ] {
         assert!(names.contains(&want), "{names:?}");
     }
-    assert!(checks.iter().all(|c| c["passed"] == true && c["detail"].is_string()));
+    assert!(checks
+        .iter()
+        .all(|c| c["passed"] == true && c["detail"].is_string()));
     for l in ["z_plus", "ntk_inf", "alignment_inf", "residual_inf"] {
         let dec = v["limits"][l]["decimal"].as_str().unwrap();
         let mantissa = dec.split('e').next().unwrap().replace(['-', '.'], "");
@@ -73,7 +93,14 @@ fn text_report_lists_every_check_and_the_limits() {
 #[test]
 fn global_minimum_is_reported_as_a_minimum() {
     // θ* = −25/11, γ = 9/10: u·w = θ*/γ = −250/99 at u = (1, 0), w = (−250/99, 0).
-    let o = check(&["--point-u", "1,0", "--point-w", "-250/99,0", "--format", "json"]);
+    let o = check(&[
+        "--point-u",
+        "1,0",
+        "--point-w",
+        "-250/99,0",
+        "--format",
+        "json",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v = json(&o);
     assert_eq!(v["point"]["kind"], "minimum");
@@ -83,7 +110,14 @@ fn global_minimum_is_reported_as_a_minimum() {
 
 #[test]
 fn origin_is_reported_as_a_saddle() {
-    let o = check(&["--point-u", "0,0,0,0", "--point-w", "0,0,0,0", "--format", "json"]);
+    let o = check(&[
+        "--point-u",
+        "0,0,0,0",
+        "--point-w",
+        "0,0,0,0",
+        "--format",
+        "json",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(json(&o)["point"]["kind"], "saddle");
 }
@@ -104,7 +138,19 @@ fn non_stationary_point_exits_1_with_the_exact_residual() {
 
 #[test]
 fn square_product_of_learning_rates_and_presets_pass() {
-    let o = exactflow(&["check", "--eta-u", "2", "--eta-w", "8", "--exy", "1", "--u0", "0.1,0.2", "--w0", "-0.3,0.05"]);
+    let o = exactflow(&[
+        "check",
+        "--eta-u",
+        "2",
+        "--eta-w",
+        "8",
+        "--exy",
+        "1",
+        "--u0",
+        "0.1,0.2",
+        "--w0",
+        "-0.3,0.05",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     let o = exactflow(&["check", "--preset", "saddle", "--format", "json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -121,11 +167,19 @@ fn assert_input_error(o: &Output, field: &str) {
 
 #[test]
 fn bad_input_exits_2_naming_the_field() {
-    assert_input_error(&check(&["--point-u", "1,x", "--point-w", "1,2"]), "--point-u[1]");
+    assert_input_error(
+        &check(&["--point-u", "1,x", "--point-w", "1,2"]),
+        "--point-u[1]",
+    );
     assert_input_error(&check(&["--point-u", "1,2", "--point-w", "1"]), "--point-w");
     assert_input_error(&check(&["--gd-steps", "50"]), "--gd-steps");
     assert_input_error(&check(&["--digits", "5"]), "--digits");
-    assert_input_error(&exactflow(&["check", "--eta-u", "0", "--exy", "1", "--u0", "1", "--w0", "1"]), "model.eta_u");
+    assert_input_error(
+        &exactflow(&[
+            "check", "--eta-u", "0", "--exy", "1", "--u0", "1", "--w0", "1",
+        ]),
+        "model.eta_u",
+    );
     let o = check(&["--point-u", "1"]);
     assert_eq!(o.status.code(), Some(2));
 }

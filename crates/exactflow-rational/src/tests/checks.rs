@@ -34,8 +34,16 @@ fn example_passes_every_check() {
     assert!(r.checks.len() >= 12);
     assert_eq!(r.limits.residual_inf.exact, "0");
     // ζ(∞) = −√(ζ²) with ζ² rational here (θ*²/(θ*² + k² gram)).
-    assert!(r.limits.alignment_inf.exact.starts_with("-√("), "{}", r.limits.alignment_inf.exact);
-    assert!(r.limits.z_plus.decimal.starts_with("1.0856784726418859061974595218377"));
+    assert!(
+        r.limits.alignment_inf.exact.starts_with("-√("),
+        "{}",
+        r.limits.alignment_inf.exact
+    );
+    assert!(r
+        .limits
+        .z_plus
+        .decimal
+        .starts_with("1.0856784726418859061974595218377"));
 }
 
 /// Runs the checks with one claim mutated and asserts that `name` fails (and that it
@@ -49,7 +57,11 @@ fn rejects(toml: &str, name: &str, mutate: impl Fn(&mut Claims, &Exact)) {
     };
     let good = check_with(&x, &Claims::model(&x), &opts).unwrap();
     let c = good.checks.iter().find(|c| c.name == name).unwrap();
-    assert!(c.passed, "{name} should pass with MODEL.md's claim: {}", c.detail);
+    assert!(
+        c.passed,
+        "{name} should pass with MODEL.md's claim: {}",
+        c.detail
+    );
     let mut claims = Claims::model(&x);
     mutate(&mut claims, &x);
     let bad = check_with(&x, &claims, &opts).unwrap();
@@ -69,7 +81,9 @@ fn conservation_rejects_swapped_learning_rates() {
 
 #[test]
 fn conservation_rejects_a_plus_sign_and_a_cross_term() {
-    rejects(EXAMPLE, "conservation", |c, x| c.conserved.ww = x.p.eta_w.recip());
+    rejects(EXAMPLE, "conservation", |c, x| {
+        c.conserved.ww = x.p.eta_w.recip()
+    });
     rejects(EXAMPLE, "conservation", |c, _| c.conserved.uw = q(1));
 }
 
@@ -90,7 +104,9 @@ fn gd_drift_rejects_wrong_coefficients() {
         c.drift.uu = x.p.eta_u.clone();
     });
     rejects(EXAMPLE, "gd_drift", |c, _| c.drift.power = 1);
-    rejects(EXAMPLE, "gd_drift", |c, _| c.drift.ww = c.drift.ww.clone() * q(2));
+    rejects(EXAMPLE, "gd_drift", |c, _| {
+        c.drift.ww = c.drift.ww.clone() * q(2)
+    });
     rejects(EXAMPLE, "gd_drift", |c, _| c.trace_drift_sign = 1);
     rejects(EXAMPLE, "gd_drift", |c, x| {
         c.drift.q.uu = x.p.eta_w.recip();
@@ -117,13 +133,28 @@ fn fixed_points_reject_wrong_eigenvalues() {
 
 #[test]
 fn riccati_checks_reject_a_wrong_sign() {
-    for name in ["riccati_symbolic", "riccati_scenario", "riccati_derivation", "degenerate_cases"] {
+    for name in [
+        "riccati_symbolic",
+        "riccati_scenario",
+        "riccati_derivation",
+        "degenerate_cases",
+    ] {
         rejects(EXAMPLE, name, |c, _| c.riccati.quad = q(1));
     }
-    for name in ["riccati_symbolic", "riccati_scenario", "riccati_derivation", "degenerate_cases"] {
+    for name in [
+        "riccati_symbolic",
+        "riccati_scenario",
+        "riccati_derivation",
+        "degenerate_cases",
+    ] {
         rejects(EXAMPLE, name, |c, _| c.riccati.lin = q(-1));
     }
-    for name in ["riccati_symbolic", "riccati_scenario", "riccati_derivation", "degenerate_cases"] {
+    for name in [
+        "riccati_symbolic",
+        "riccati_scenario",
+        "riccati_derivation",
+        "degenerate_cases",
+    ] {
         rejects(EXAMPLE, name, |c, _| c.riccati.cst = q(2));
     }
 }
@@ -141,7 +172,9 @@ fn closed_form_checks_reject_the_other_root_and_a_growing_exponential() {
 
 #[test]
 fn observables_chain_rejects_wrong_formulas() {
-    rejects(EXAMPLE, "observables_chain", |c, _| c.chain.slope = q(1) / q(2));
+    rejects(EXAMPLE, "observables_chain", |c, _| {
+        c.chain.slope = q(1) / q(2)
+    });
     rejects(EXAMPLE, "observables_chain", |c, _| c.chain.ntk = q(1));
     rejects(EXAMPLE, "observables_chain", |c, _| c.chain.norm_m = q(-2));
     rejects(EXAMPLE, "observables_chain", |c, _| c.chain.rate = 1);
@@ -191,11 +224,23 @@ fn degenerate_scenarios_pass_in_their_own_case() {
         (ORIGIN, FlowCase::Origin, "1"),
         (A_ZERO, FlowCase::LinearConverges, ""),
         (C_ZERO_SADDLE, FlowCase::SaddleZeroLimit, "0"),
-        (&A_ZERO.replace("exy = \"-1\"", "exy = \"1\""), FlowCase::LinearToSaddle, "∞"),
-        (&A_ZERO.replace("exy = \"-1\"", "exy = \"0\""), FlowCase::LinearToSaddle, "∞"),
+        (
+            &A_ZERO.replace("exy = \"-1\"", "exy = \"1\""),
+            FlowCase::LinearToSaddle,
+            "∞",
+        ),
+        (
+            &A_ZERO.replace("exy = \"-1\"", "exy = \"0\""),
+            FlowCase::LinearToSaddle,
+            "∞",
+        ),
     ] {
         let r = report(toml, &CheckOptions::default());
-        assert!(r.passed(), "{case:?}: {:?}", r.checks.iter().filter(|c| !c.passed).collect::<Vec<_>>());
+        assert!(
+            r.passed(),
+            "{case:?}: {:?}",
+            r.checks.iter().filter(|c| !c.passed).collect::<Vec<_>>()
+        );
         assert_eq!(r.limits.case, case);
         if !z.is_empty() {
             assert_eq!(r.limits.z_plus.exact, z);
@@ -214,7 +259,10 @@ fn a_zero_limit_is_minus_c_over_b() {
 
 #[test]
 fn theta_zero_origin_is_a_degenerate_minimum() {
-    let r = report(&ORIGIN.replace("exy = \"0.5\"", "exy = \"0\""), &CheckOptions::default());
+    let r = report(
+        &ORIGIN.replace("exy = \"0.5\"", "exy = \"0\""),
+        &CheckOptions::default(),
+    );
     assert!(r.passed(), "{:?}", r.failed());
 }
 
@@ -223,16 +271,28 @@ fn points_are_classified() {
     use crate::fixed::PointKind;
     let s = scenario(EXAMPLE);
     // θ* = −2.5/1.1 = −25/11, γ = 9/10: u = (1, 0, 0), w = (θ*/γ, 0, 0) = (−250/99, 0, 0).
-    let min = (vec![q(1), q(0), q(0)], vec![Q::new((-250).into(), 99.into()), q(0), q(0)]);
-    let opts = CheckOptions { point: Some(min), ..CheckOptions::default() };
+    let min = (
+        vec![q(1), q(0), q(0)],
+        vec![Q::new((-250).into(), 99.into()), q(0), q(0)],
+    );
+    let opts = CheckOptions {
+        point: Some(min),
+        ..CheckOptions::default()
+    };
     let r = check_scenario(&s, &opts).unwrap();
     assert!(r.passed(), "{:?}", r.failed());
     assert!(matches!(r.point.unwrap().kind, PointKind::Minimum { .. }));
-    let opts = CheckOptions { point: Some((vec![q(0); 2], vec![q(0); 2])), ..CheckOptions::default() };
+    let opts = CheckOptions {
+        point: Some((vec![q(0); 2], vec![q(0); 2])),
+        ..CheckOptions::default()
+    };
     let r = check_scenario(&s, &opts).unwrap();
     assert!(r.passed());
     assert!(matches!(r.point.unwrap().kind, PointKind::Saddle { .. }));
-    let opts = CheckOptions { point: Some((vec![q(1)], vec![q(1)])), ..CheckOptions::default() };
+    let opts = CheckOptions {
+        point: Some((vec![q(1)], vec![q(1)])),
+        ..CheckOptions::default()
+    };
     let r = check_scenario(&s, &opts).unwrap();
     assert_eq!(r.failed(), vec!["fixed_point"]);
     match r.point.unwrap().kind {
@@ -251,13 +311,29 @@ fn gd_stability_at_a_minimum_is_decided_exactly() {
     let mc = MinimumClaim::model(&x.p);
     let sc = SaddleClaim { factor: q(1) };
     let r = classify(&x, &[q(1)], &[q(1)], &mc, &sc);
-    assert_eq!(r.kind, PointKind::Minimum { ntk: q(2), a_ntk: q(2), gd_stable: false });
+    assert_eq!(
+        r.kind,
+        PointKind::Minimum {
+            ntk: q(2),
+            a_ntk: q(2),
+            gd_stable: false
+        }
+    );
     // u = 2, w = 1/2: ntk = 1/4 + 4 = 17/4 → unstable; u = w = 1/2 with θ* = 1/4 → ntk = 1/2, stable.
     let s = scenario("[data]\nexy = \"0.25\"\n[init]\nu0 = [\"1\"]\nw0 = [\"1\"]\n");
     let x = Exact::new(&s).unwrap();
     let half = q(1) / q(2);
     let r = classify(&x, &[half.clone()], &[half], &mc, &sc);
-    assert!(matches!(r.kind, PointKind::Minimum { gd_stable: true, .. }), "{r:?}");
+    assert!(
+        matches!(
+            r.kind,
+            PointKind::Minimum {
+                gd_stable: true,
+                ..
+            }
+        ),
+        "{r:?}"
+    );
     assert!(r.verified);
 }
 
@@ -265,7 +341,9 @@ fn gd_stability_at_a_minimum_is_decided_exactly() {
 fn non_square_and_square_learning_rate_products() {
     // η_u η_w = 2 (not a square) and = 4 (a square: K₁ is ℚ itself).
     for (eu, ew) in [("1", "2"), ("1", "4"), ("2", "8")] {
-        let t = EXAMPLE.replace("eta_u = \"0.7\"", &format!("eta_u = \"{eu}\"")).replace("eta_w = \"13/10\"", &format!("eta_w = \"{ew}\""));
+        let t = EXAMPLE
+            .replace("eta_u = \"0.7\"", &format!("eta_u = \"{eu}\""))
+            .replace("eta_w = \"13/10\"", &format!("eta_w = \"{ew}\""));
         let r = report(&t, &CheckOptions::default());
         assert!(r.passed(), "{eu} {ew}: {:?}", r.failed());
     }
@@ -278,7 +356,11 @@ fn gd_heights_obey_the_threefold_bound() {
     let run = crate::gd::run(&x.p, &x.u0, &x.w0, 6);
     assert!(run.within_bound(), "{:?} C = {}", run.heights, run.growth_c);
     for (n, h) in run.heights.iter().enumerate() {
-        assert!(*h <= run.a_priori(n as u32), "step {n}: {h} > {}", run.a_priori(n as u32));
+        assert!(
+            *h <= run.a_priori(n as u32),
+            "step {n}: {h} > {}",
+            run.a_priori(n as u32)
+        );
     }
     // Roughly threefold growth.
     let h = &run.heights;
@@ -288,16 +370,32 @@ fn gd_heights_obey_the_threefold_bound() {
 #[test]
 fn bad_options_are_typed_errors() {
     let s = scenario(EXAMPLE);
-    let opts = CheckOptions { gd_steps: 99, ..CheckOptions::default() };
-    assert!(matches!(check_scenario(&s, &opts), Err(crate::CheckError::TooManyGdSteps(99))));
-    let opts = CheckOptions { point: Some((vec![q(1)], vec![])), ..CheckOptions::default() };
-    assert!(matches!(check_scenario(&s, &opts), Err(crate::CheckError::PointLengths(1, 0))));
+    let opts = CheckOptions {
+        gd_steps: 99,
+        ..CheckOptions::default()
+    };
+    assert!(matches!(
+        check_scenario(&s, &opts),
+        Err(crate::CheckError::TooManyGdSteps(99))
+    ));
+    let opts = CheckOptions {
+        point: Some((vec![q(1)], vec![])),
+        ..CheckOptions::default()
+    };
+    assert!(matches!(
+        check_scenario(&s, &opts),
+        Err(crate::CheckError::PointLengths(1, 0))
+    ));
 }
 
 #[test]
 fn width_100_rational_scenario_checks_quickly() {
-    let u: Vec<String> = (0..100).map(|i| format!("\"{}/{}\"", (i * 37 % 19) as i64 - 9, 10 + i % 7)).collect();
-    let w: Vec<String> = (0..100).map(|i| format!("\"{}/{}\"", (i * 11 % 23) as i64 - 11, 13 + i % 5)).collect();
+    let u: Vec<String> = (0..100)
+        .map(|i| format!("\"{}/{}\"", (i * 37 % 19) as i64 - 9, 10 + i % 7))
+        .collect();
+    let w: Vec<String> = (0..100)
+        .map(|i| format!("\"{}/{}\"", (i * 11 % 23) as i64 - 11, 13 + i % 5))
+        .collect();
     let t = format!(
         "[model]\ngamma = \"0.01\"\neta_u = \"0.7\"\neta_w = \"1.3\"\n[data]\nexx = \"1.1\"\nexy = \"2.5\"\n[init]\nu0 = [{}]\nw0 = [{}]\n",
         u.join(","),
