@@ -30,6 +30,18 @@ pub enum CliError {
     /// `check` ran and at least one check failed (the report is already printed).
     #[error("check failed: {}", .0.join(", "))]
     CheckFailed(Vec<String>),
+    /// `compare` or `certify` ran and found a disagreement (the report is already
+    /// printed; this names it).
+    #[error("{what} failed: {details}")]
+    Failed {
+        /// The command.
+        what: String,
+        /// What disagreed, and by how much.
+        details: String,
+    },
+    /// A table could not be read or compared (names the flag or table).
+    #[error(transparent)]
+    Table(#[from] exactflow_tables::TableError),
 }
 
 impl CliError {
@@ -44,7 +56,7 @@ impl CliError {
     /// The process exit status for this error.
     pub fn exit_code(&self) -> i32 {
         match self {
-            CliError::CheckFailed(_) => 1,
+            CliError::CheckFailed(_) | CliError::Failed { .. } => 1,
             _ => 2,
         }
     }

@@ -5,6 +5,7 @@
 //! (one message on stderr naming the field; never a partial output file).
 
 mod check;
+mod compare;
 mod error;
 mod output;
 mod scenario_args;
@@ -36,6 +37,11 @@ enum Command {
     /// points (--point-u/--point-w), the Riccati identity, the observables, and the exact
     /// limits with rigorous decimals. Exit 0: all hold; 1: a check failed (named).
     Check(check::CheckArgs),
+    /// Compare a candidate table (CSV, JSON or NPY) with a reference: columns by name,
+    /// rows by t, |candidate − reference| ≤ atol + rtol·|reference| decided exactly on the
+    /// printed decimals; reports the worst deviation per column. Exit 0: within tolerance;
+    /// 1: a cell out of tolerance or a reference row missing (named); 2: unreadable input.
+    Compare(compare::CompareArgs),
 }
 
 fn run() -> Result<(), CliError> {
@@ -44,6 +50,7 @@ fn run() -> Result<(), CliError> {
         Command::Solve(args) => solve::run(args),
         Command::Simulate(args) => simulate::run(args),
         Command::Check(args) => check::run(args),
+        Command::Compare(args) => compare::run(args),
     }
 }
 
