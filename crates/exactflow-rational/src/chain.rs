@@ -80,7 +80,7 @@ pub fn chain(x: &Exact, claim: &ChainClaim) -> Vec<(&'static str, bool)> {
         .map(|(s, d)| pr.scale_by(&pr.from_coeffs(vec![k1.neg(d), k1.zero(), s.clone()]), &cwu))
         .collect();
     let one = k1.one();
-    let two = k1.from_q(&q(2));
+    let two = k1.embed_q(&q(2));
     let starts = uvec
         .iter()
         .zip(&x.u0)
@@ -95,7 +95,7 @@ pub fn chain(x: &Exact, claim: &ChainClaim) -> Vec<(&'static str, bool)> {
     let ak = k1.scale(&x.k, &(&p.a * q(claim.rate)));
     let flow_u = x.s_hat.iter().zip(&x.d_hat).zip(&wvec).all(|((s, d), wv)| {
         let lhs = pr.scale_by(&pr.from_coeffs(vec![k1.neg(d), k1.zero(), s.clone()]), &ak);
-        let rhs = pr.scale_by(wv, &k1.from_q(&-(&p.eta_u * &p.a * &p.gamma)));
+        let rhs = pr.scale_by(wv, &k1.embed_q(&-(&p.eta_u * &p.a * &p.gamma)));
         pr.equal(&lhs, &rhs)
     });
     let flow_w = x.s_hat.iter().zip(&x.d_hat).zip(&uvec).all(|((s, d), uv)| {
@@ -103,7 +103,7 @@ pub fn chain(x: &Exact, claim: &ChainClaim) -> Vec<(&'static str, bool)> {
             &pr.from_coeffs(vec![d.clone(), k1.zero(), s.clone()]),
             &k1.mul(&ak, &cwu),
         );
-        let rhs = pr.scale_by(uv, &k1.from_q(&-(&p.eta_w * &p.a * &p.gamma)));
+        let rhs = pr.scale_by(uv, &k1.embed_q(&-(&p.eta_w * &p.a * &p.gamma)));
         pr.equal(&lhs, &rhs)
     });
     let dotp = |a: &[Vec<E1>], b: &[Vec<E1>]| -> Vec<E1> {
@@ -128,25 +128,25 @@ pub fn chain(x: &Exact, claim: &ChainClaim) -> Vec<(&'static str, bool)> {
     let mz = pr.from_coeffs(vec![k1.zero(), k1.zero(), m.clone()]);
     // slope: γ·(4ρ² u·w) = 4·slope_factor·k(Sρ⁴ − D)
     let slope = pr.equal(
-        &pr.scale_by(&uw, &k1.from_q(&p.gamma)),
+        &pr.scale_by(&uw, &k1.embed_q(&p.gamma)),
         &pr.scale_by(&sz2(-1), &k1.scale(k, &(q(4) * &claim.slope))),
     );
     // ntk: γ²(η_u|W|² + η_w|U|²) = 4ρ²·ntk = 4·ntk_factor·k²(Sρ⁴ + D)
     let ntk_vec = pr.scale_by(
         &pr.add(
-            &pr.scale_by(&ww, &k1.from_q(&p.eta_u)),
-            &pr.scale_by(&uu, &k1.from_q(&p.eta_w)),
+            &pr.scale_by(&ww, &k1.embed_q(&p.eta_u)),
+            &pr.scale_by(&uu, &k1.embed_q(&p.eta_w)),
         ),
-        &k1.from_q(&(&p.gamma * &p.gamma)),
+        &k1.embed_q(&(&p.gamma * &p.gamma)),
     );
     let ntk = pr.equal(
         &ntk_vec,
         &pr.scale_by(&sz2(1), &k1.scale(&k1.sq(k), &(q(4) * &claim.ntk))),
     );
     // norms: |U|²/η_u = 4ρ²|ũ|² = Sρ⁴ + c·Mρ² + D, |W|²/η_w = Sρ⁴ − c·Mρ² + D
-    let nu = pr.scale_by(&uu, &k1.from_q(&p.eta_u.recip()));
-    let nw = pr.scale_by(&ww, &k1.from_q(&p.eta_w.recip()));
-    let mterm = pr.scale_by(&mz, &k1.from_q(&claim.norm_m));
+    let nu = pr.scale_by(&uu, &k1.embed_q(&p.eta_u.recip()));
+    let nw = pr.scale_by(&ww, &k1.embed_q(&p.eta_w.recip()));
+    let mterm = pr.scale_by(&mz, &k1.embed_q(&claim.norm_m));
     let norms = pr.equal(&nu, &pr.add(&sz2(1), &mterm)) && pr.equal(&nw, &pr.sub(&sz2(1), &mterm));
     // alignment: 16ρ⁴|ũ|²|w̃|² = (Sρ⁴ + D)² − 4M²ρ⁴ and 4ρ² ũ·w̃ = U·W/√r = Sρ⁴ − D.
     let sp = sz2(1);
@@ -154,39 +154,39 @@ pub fn chain(x: &Exact, claim: &ChainClaim) -> Vec<(&'static str, bool)> {
         &pr.mul(&nu, &nw),
         &pr.sub(
             &pr.mul(&sp, &sp),
-            &pr.scale_by(&pr.mul(&mz, &mz), &k1.from_q(&q(4))),
+            &pr.scale_by(&pr.mul(&mz, &mz), &k1.embed_q(&q(4))),
         ),
     ) && k1
         .inv(&k1.sqrt_r())
         .map(|ir| pr.equal(&pr.scale_by(&uw, &ir), &sz2(-1)))
         .unwrap_or(false);
     // rotations: 2 u₀·U/η_u = 4ρ ũ₀·ũ = (S+M)ρ² + (M+D); 2 w₀·W/η_w = (S−M)ρ² + (D−M)
-    let u0k: Vec<Vec<E1>> = x.u0.iter().map(|v| pr.constant(&k1.from_q(v))).collect();
-    let w0k: Vec<Vec<E1>> = x.w0.iter().map(|v| pr.constant(&k1.from_q(v))).collect();
+    let u0k: Vec<Vec<E1>> = x.u0.iter().map(|v| pr.constant(&k1.embed_q(v))).collect();
+    let w0k: Vec<Vec<E1>> = x.w0.iter().map(|v| pr.constant(&k1.embed_q(v))).collect();
     let rot_u = pr.equal(
-        &pr.scale_by(&dotp(&u0k, &uvec), &k1.from_q(&(q(2) / &p.eta_u))),
+        &pr.scale_by(&dotp(&u0k, &uvec), &k1.embed_q(&(q(2) / &p.eta_u))),
         &pr.from_coeffs(vec![k1.add(m, d), k1.zero(), k1.add(s, m)]),
     );
     let rot_w = pr.equal(
-        &pr.scale_by(&dotp(&w0k, &wvec), &k1.from_q(&(q(2) / &p.eta_w))),
+        &pr.scale_by(&dotp(&w0k, &wvec), &k1.embed_q(&(q(2) / &p.eta_w))),
         &pr.from_coeffs(vec![k1.sub(d, m), k1.zero(), k1.sub(s, m)]),
     );
     // loss: with Σ = γ U·W = 4ρ²·slope,
     // 16ρ⁴·2L = aΣ² − 8bρ²Σ + 16cρ⁴  ≡  a(Σ − 4θρ²)² + 32 L* ρ⁴.
-    let sig = pr.scale_by(&uw, &k1.from_q(&p.gamma));
+    let sig = pr.scale_by(&uw, &k1.embed_q(&p.gamma));
     let rho2 = pr.from_coeffs(vec![k1.zero(), k1.zero(), k1.one()]);
     let rho4 = pr.mul(&rho2, &rho2);
     let lhs = pr.add(
         &pr.sub(
-            &pr.scale_by(&pr.mul(&sig, &sig), &k1.from_q(&p.a)),
-            &pr.scale_by(&pr.mul(&rho2, &sig), &k1.from_q(&(q(8) * &p.exy))),
+            &pr.scale_by(&pr.mul(&sig, &sig), &k1.embed_q(&p.a)),
+            &pr.scale_by(&pr.mul(&rho2, &sig), &k1.embed_q(&(q(8) * &p.exy))),
         ),
-        &pr.scale_by(&rho4, &k1.from_q(&(q(16) * &p.eyy))),
+        &pr.scale_by(&rho4, &k1.embed_q(&(q(16) * &p.eyy))),
     );
-    let e4 = pr.sub(&sig, &pr.scale_by(&rho2, &k1.from_q(&(q(4) * &p.theta))));
+    let e4 = pr.sub(&sig, &pr.scale_by(&rho2, &k1.embed_q(&(q(4) * &p.theta))));
     let rhs = pr.add(
-        &pr.scale_by(&pr.mul(&e4, &e4), &k1.from_q(&p.a)),
-        &pr.scale_by(&rho4, &k1.from_q(&(q(32) * &p.lstar))),
+        &pr.scale_by(&pr.mul(&e4, &e4), &k1.embed_q(&p.a)),
+        &pr.scale_by(&rho4, &k1.embed_q(&(q(32) * &p.lstar))),
     );
     let loss = pr.equal(&lhs, &rhs);
     IDENTITIES

@@ -35,7 +35,7 @@ pub trait Ring: Clone + Debug {
     /// 1.
     fn one(&self) -> Self::Elem;
     /// The image of a rational (every ring here contains ℚ).
-    fn from_q(&self, q: &Q) -> Self::Elem;
+    fn embed_q(&self, q: &Q) -> Self::Elem;
     /// `x + y`.
     fn add(&self, x: &Self::Elem, y: &Self::Elem) -> Self::Elem;
     /// `x − y`.
@@ -49,11 +49,11 @@ pub trait Ring: Clone + Debug {
 
     /// The image of an integer.
     fn int(&self, n: i64) -> Self::Elem {
-        self.from_q(&Q::from_integer(BigInt::from(n)))
+        self.embed_q(&Q::from_integer(BigInt::from(n)))
     }
     /// `q · x` for a rational `q`.
     fn scale(&self, x: &Self::Elem, q: &Q) -> Self::Elem {
-        self.mul(x, &self.from_q(q))
+        self.mul(x, &self.embed_q(q))
     }
     /// `x²`.
     fn sq(&self, x: &Self::Elem) -> Self::Elem {
@@ -131,7 +131,7 @@ impl Ring for Rationals {
     fn one(&self) -> Q {
         Q::from_integer(BigInt::from(1))
     }
-    fn from_q(&self, q: &Q) -> Q {
+    fn embed_q(&self, q: &Q) -> Q {
         q.clone()
     }
     fn add(&self, x: &Q, y: &Q) -> Q {
@@ -237,9 +237,9 @@ impl<R: Ring> Ring for DualRing<R> {
             eps: self.base.zero(),
         }
     }
-    fn from_q(&self, q: &Q) -> Self::Elem {
+    fn embed_q(&self, q: &Q) -> Self::Elem {
         Dual {
-            re: self.base.from_q(q),
+            re: self.base.embed_q(q),
             eps: self.base.zero(),
         }
     }

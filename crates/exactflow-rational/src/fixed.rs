@@ -211,9 +211,9 @@ pub fn classify(
     // Field zero with e ≠ 0: u = w = 0 and θ* ≠ 0. Eigenvectors in K₁^{2d}.
     let k1 = &x.k1;
     let lam = k1.scale(&x.k, &(&saddle_claim.factor * &p.a * &p.theta));
-    let uk: Vec<E1> = u.iter().map(|c| k1.from_q(c)).collect();
-    let wk: Vec<E1> = w.iter().map(|c| k1.from_q(c)).collect();
-    let eta_u = k1.from_q(&p.eta_u);
+    let uk: Vec<E1> = u.iter().map(|c| k1.embed_q(c)).collect();
+    let wk: Vec<E1> = w.iter().map(|c| k1.embed_q(c)).collect();
+    let eta_u = k1.embed_q(&p.eta_u);
     let mut ok = true;
     'outer: for i in 0..d {
         for sign in [1i64, -1] {

@@ -259,11 +259,11 @@ pub fn prm_of(x: &Exact, u: &IntVec, w: &IntVec) -> (E1, E1, E1) {
     let ww = w.dot(w) / &p.eta_w;
     // ũ·w̃ = u·w/√(η_uη_w) = (u·w/(η_uη_w))·√(η_uη_w)
     let uw = k1.scale(&k1.sqrt_r(), &(u.dot(w) / (&p.eta_u * &p.eta_w)));
-    let base = k1.from_q(&(&uu + &ww));
+    let base = k1.embed_q(&(&uu + &ww));
     (
         k1.add(&base, &k1.scale(&uw, &q(2))),
         k1.sub(&base, &k1.scale(&uw, &q(2))),
-        k1.from_q(&(uu - ww)),
+        k1.embed_q(&(uu - ww)),
     )
 }
 
@@ -282,11 +282,13 @@ pub fn reduced_map_mismatch(x: &Exact, claim: ReducedClaim, run: &GdRun) -> Opti
                 &k1.mul(&x.k, &k1.sub(&pp, &rr)),
                 &Q::new(1.into(), 4.into()),
             ),
-            &k1.from_q(&p.theta),
+            &k1.embed_q(&p.theta),
         );
-        if !(k1.equal(&pp, &fp) && k1.equal(&rr, &fr) && k1.equal(&mm, &fm))
-            || !k1.equal(&e, &k1.from_q(&st.e))
-        {
+        let same = k1.equal(&pp, &fp)
+            && k1.equal(&rr, &fr)
+            && k1.equal(&mm, &fm)
+            && k1.equal(&e, &k1.embed_q(&st.e));
+        if !same {
             return Some(n);
         }
         let c = k1.scale(&k1.mul(&x.k, &e), &p.a);

@@ -128,8 +128,8 @@ pub fn line_at(x: &Exact, claim: &LineClaim, u: &[Q], w: &[Q]) -> LineCheck {
     let mut first_failure = None;
     let mut v_is_zero = true;
     for (i, (((ui, wi), dui), dwi)) in u.iter().zip(w).zip(&du).zip(&dw).enumerate() {
-        let v = k1.add(&k1.from_q(ui), &k1.scale(&claim.w_coef, wi));
-        let dv = k1.add(&k1.from_q(dui), &k1.scale(&claim.w_coef, dwi));
+        let v = k1.add(&k1.embed_q(ui), &k1.scale(&claim.w_coef, wi));
+        let dv = k1.add(&k1.embed_q(dui), &k1.scale(&claim.w_coef, dwi));
         if !k1.is_zero(&v) {
             v_is_zero = false;
         }

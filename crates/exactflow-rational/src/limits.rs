@@ -136,7 +136,7 @@ pub fn limits(x: &Exact, claim: LimitClaim, digits: usize) -> Result<Limits, Fie
         up(&x.m),
         up(&x.k),
     );
-    let theta = k2.from_q(&x.p.theta);
+    let theta = k2.embed_q(&x.p.theta);
     let omega = x.omega.clone();
     let mut verified: Vec<(String, bool)> = Vec::new();
     let quarter = q(1) / q(4);
@@ -217,7 +217,7 @@ pub fn limits(x: &Exact, claim: LimitClaim, digits: usize) -> Result<Limits, Fie
             ));
             let negative = sgn(&minus) == Ordering::Less;
             let al = alignment_value(x, &zeta2, negative, digits);
-            let two = k2.from_q(&q(2));
+            let two = k2.embed_q(&q(2));
             return Ok(Limits {
                 case: FlowCase::Converges,
                 z_plus: LimitValue::of(x, &zp, digits),
@@ -273,7 +273,7 @@ pub fn limits(x: &Exact, claim: LimitClaim, digits: usize) -> Result<Limits, Fie
             "omega = |B| = a * ntk(inf)".into(),
             k2.equal(&k2.scale(&ntk, &x.p.a), &omega) && k2.equal(&omega, &k2.neg(&b)),
         ));
-        let two = k2.from_q(&q(2));
+        let two = k2.embed_q(&q(2));
         return Ok(Limits {
             case: FlowCase::LinearConverges,
             z_plus: LimitValue::of(x, &zp, digits),

@@ -75,7 +75,7 @@ pub fn gf_field<R: Ring>(
     u: &[R::Elem],
     w: &[R::Elem],
 ) -> (Vec<R::Elem>, Vec<R::Elem>) {
-    let e = r.sub(&r.scale(&r.dot(u, w), &p.gamma), &r.from_q(&p.theta));
+    let e = r.sub(&r.scale(&r.dot(u, w), &p.gamma), &r.embed_q(&p.theta));
     let cu = r.scale(&e, &(-(&p.eta_u * &p.a * &p.gamma)));
     let cw = r.scale(&e, &(-(&p.eta_w * &p.a * &p.gamma)));
     let du = w.iter().map(|x| r.mul(&cu, x)).collect();
@@ -136,12 +136,12 @@ impl Exact {
         let pu = f.dot(&u0, &u0) / &p.eta_u;
         let pw = f.dot(&w0, &w0) / &p.eta_w;
         let x = f.dot(&u0, &w0);
-        let xt = k1.div(&k1.from_q(&x), &k1.sqrt_r())?;
+        let xt = k1.div(&k1.embed_q(&x), &k1.sqrt_r())?;
         let two = q(2);
-        let pp = k1.from_q(&(&pu + &pw));
+        let pp = k1.embed_q(&(&pu + &pw));
         let s_ = k1.add(&pp, &k1.scale(&xt, &two));
         let d_ = k1.sub(&pp, &k1.scale(&xt, &two));
-        let m = k1.from_q(&(&pu - &pw));
+        let m = k1.embed_q(&(&pu - &pw));
         let k2e = k1.sq(&k);
         let half = Q::new(1.into(), 2.into());
         let ca = k1.scale(&k1.mul(&k2e, &s_), &(&p.a * &half));
@@ -154,12 +154,12 @@ impl Exact {
         let s_hat = u0
             .iter()
             .zip(&w0)
-            .map(|(a, b)| k1.add(&k1.from_q(a), &k1.scale(&c_w, b)))
+            .map(|(a, b)| k1.add(&k1.embed_q(a), &k1.scale(&c_w, b)))
             .collect();
         let d_hat = u0
             .iter()
             .zip(&w0)
-            .map(|(a, b)| k1.sub(&k1.from_q(a), &k1.scale(&c_w, b)))
+            .map(|(a, b)| k1.sub(&k1.embed_q(a), &k1.scale(&c_w, b)))
             .collect();
         Ok(Exact {
             p,

@@ -76,8 +76,8 @@ impl<R: Ring> Ring for PolyRing<R> {
     fn one(&self) -> Self::Elem {
         vec![self.base.one()]
     }
-    fn from_q(&self, q: &Q) -> Self::Elem {
-        self.from_coeffs(vec![self.base.from_q(q)])
+    fn embed_q(&self, q: &Q) -> Self::Elem {
+        self.from_coeffs(vec![self.base.embed_q(q)])
     }
     fn add(&self, x: &Self::Elem, y: &Self::Elem) -> Self::Elem {
         let n = x.len().max(y.len());
@@ -221,9 +221,9 @@ impl Ring for MPolyRing {
         MPoly::new()
     }
     fn one(&self) -> MPoly {
-        self.from_q(&Q::from_integer(1.into()))
+        self.embed_q(&Q::from_integer(1.into()))
     }
-    fn from_q(&self, q: &Q) -> MPoly {
+    fn embed_q(&self, q: &Q) -> MPoly {
         let mut m = MPoly::new();
         add_term(&mut m, vec![0; self.nvars], q.clone());
         m
@@ -346,8 +346,8 @@ impl<R: Derivation> Ring for FracRing<R> {
     fn one(&self) -> Self::Elem {
         self.embed(&self.base.one())
     }
-    fn from_q(&self, q: &Q) -> Self::Elem {
-        self.embed(&self.base.from_q(q))
+    fn embed_q(&self, q: &Q) -> Self::Elem {
+        self.embed(&self.base.embed_q(q))
     }
     fn add(&self, x: &Self::Elem, y: &Self::Elem) -> Self::Elem {
         let b = &self.base;

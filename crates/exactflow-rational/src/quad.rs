@@ -118,8 +118,8 @@ impl<F: OrderedField> Ring for Quad<F> {
     fn one(&self) -> Self::Elem {
         self.embed(&self.base.one())
     }
-    fn from_q(&self, q: &Q) -> Self::Elem {
-        self.embed(&self.base.from_q(q))
+    fn embed_q(&self, q: &Q) -> Self::Elem {
+        self.embed(&self.base.embed_q(q))
     }
     fn add(&self, x: &Self::Elem, y: &Self::Elem) -> Self::Elem {
         QuadElem {

@@ -412,7 +412,7 @@ pub fn check_with(x: &Exact, claims: &Claims, opts: &CheckOptions) -> Result<Rep
         });
         // The engines' rational inputs equal the field computation.
         let k2 = k1.sq(&x.k);
-        let same = |a: &crate::model::E1, b: &Q| k1.equal(a, &k1.from_q(b));
+        let same = |a: &crate::model::E1, b: &Q| k1.equal(a, &k1.embed_q(b));
         let cons = same(&x.omega2, &red.omega2)
             && same(&k1.mul(&x.s, &x.d), &red.sd)
             && same(&x.m, &red.m)

@@ -102,11 +102,14 @@ fn model_z<R: Derivation>(
     Ok(fr.add(&zp, &fr.div(&num, &den)?))
 }
 
+/// The three coefficients `(A, B, C)` as fractions.
+type Coeffs<'a, E> = (&'a Frac<E>, &'a Frac<E>, &'a Frac<E>);
+
 /// `(dz/dX)·(dX/dt) − (αAz² + βBz + κC)`, and whether its numerator vanishes.
 fn ode_residual_zero<R: Derivation>(
     fr: &FracRing<R>,
     claim: &RiccatiClaim,
-    (a, b, c): (&Frac<R::Elem>, &Frac<R::Elem>, &Frac<R::Elem>),
+    (a, b, c): Coeffs<'_, R::Elem>,
     z: &Frac<R::Elem>,
     dx_dt: &Frac<R::Elem>,
 ) -> (bool, R::Elem) {
@@ -326,7 +329,7 @@ pub fn scenario(
         )
     };
     let (ode, num) = ode_residual_zero(&fr, claim, (&a, &b, &cc), &z, &dxdt);
-    let at = k2.from_q(&at);
+    let at = k2.embed_q(&at);
     let n = pr.eval(&z.num, &at);
     let d = pr.eval(&z.den, &at);
     Ok(Identity {
@@ -342,7 +345,7 @@ pub fn scenario(
 pub fn derivation(x: &Exact, claim: &RiccatiClaim) -> bool {
     let k1 = &x.k1;
     let pr = PolyRing { base: k1.clone() };
-    let theta = k1.from_q(&x.p.theta);
+    let theta = k1.embed_q(&x.p.theta);
     // 4 z e(z) = k S z² − 4θ z − k D
     let four_ze = pr.from_coeffs(vec![
         k1.neg(&k1.mul(&x.k, &x.d)),
