@@ -225,6 +225,7 @@ pub fn run(args: &SolveArgs) -> Result<(), CliError> {
             "scenario".into(),
             scenario.name.clone().unwrap_or_else(|| "(flags)".into()),
         ),
+        ("scenario_sha256".into(), scenario.sha256()),
         ("width".into(), scenario.width().to_string()),
         ("omega".into(), format_f64_sci(sol.omega(), 17)),
         ("digits".into(), digits.to_string()),

@@ -502,6 +502,17 @@ impl Scenario {
         )
     }
 
+    /// SHA-256 of [`Scenario::canonical_toml`], in lowercase hex: a fingerprint of the
+    /// exact problem for the provenance of tables (the same for every spelling of the
+    /// same numbers, preset or file).
+    pub fn sha256(&self) -> String {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(self.canonical_toml().as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     /// A canonical TOML text of the scenario: exact numbers as `p/q` strings, one key
     /// order. Two scenarios with the same canonical text are the same problem.
     pub fn canonical_toml(&self) -> String {

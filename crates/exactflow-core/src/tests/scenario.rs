@@ -155,3 +155,15 @@ fn gaussian_sums_match_the_weights() {
     let dot = |a: &[Q], b: &[Q]| -> Q { a.iter().zip(b).map(|(x, y)| x * y).sum() };
     assert_eq!(s.initial_sums(), (dot(&u, &u), dot(&w, &w), dot(&u, &w)));
 }
+
+#[test]
+fn sha256_fingerprints_the_exact_problem() {
+    let a = parse_toml(CLI_EXAMPLE, "t").unwrap().validate().unwrap();
+    let respelled = CLI_EXAMPLE.replace("\"0.9\"", "\"9/10\"").replace("\"0.7\"", "\"7e-1\"");
+    let b = parse_toml(&respelled, "t").unwrap().validate().unwrap();
+    assert_eq!(a.sha256(), b.sha256());
+    assert_eq!(a.sha256().len(), 64);
+    let changed = CLI_EXAMPLE.replace("\"0.3\"", "\"0.30000001\"");
+    let c = parse_toml(&changed, "t").unwrap().validate().unwrap();
+    assert_ne!(a.sha256(), c.sha256());
+}
