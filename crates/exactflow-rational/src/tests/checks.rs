@@ -323,7 +323,8 @@ fn gd_stability_at_a_minimum_is_decided_exactly() {
     let s = scenario("[data]\nexy = \"0.25\"\n[init]\nu0 = [\"1\"]\nw0 = [\"1\"]\n");
     let x = Exact::new(&s).unwrap();
     let half = q(1) / q(2);
-    let r = classify(&x, std::slice::from_ref(&half), &[half.clone()], &mc, &sc);
+    let h = std::slice::from_ref(&half);
+    let r = classify(&x, h, h, &mc, &sc);
     assert!(
         matches!(
             r.kind,
