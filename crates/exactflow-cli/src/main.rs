@@ -4,6 +4,7 @@
 //! crates. Exit status: 0 success, 1 a check/comparison failed, 2 usage or input error
 //! (one message on stderr naming the field; never a partial output file).
 
+mod certify;
 mod check;
 mod compare;
 mod error;
@@ -42,6 +43,11 @@ enum Command {
     /// printed decimals; reports the worst deviation per column. Exit 0: within tolerance;
     /// 1: a cell out of tolerance or a reference row missing (named); 2: unreadable input.
     Compare(compare::CompareArgs),
+    /// Run every engine on the scenario and hold them against each other: fast vs mp
+    /// (the fast path's documented bound), mp's certification and p vs 2p, the exact
+    /// checker and its limits against mp, an invariant along the trajectory, the Taylor
+    /// oracle against the closed form. Exit 0: all agree; 1: a disagreement (named).
+    Certify(certify::CertifyArgs),
 }
 
 fn run() -> Result<(), CliError> {
@@ -51,6 +57,7 @@ fn run() -> Result<(), CliError> {
         Command::Simulate(args) => simulate::run(args),
         Command::Check(args) => check::run(args),
         Command::Compare(args) => compare::run(args),
+        Command::Certify(args) => certify::run(args),
     }
 }
 

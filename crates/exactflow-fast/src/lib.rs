@@ -55,7 +55,23 @@ pub struct FastSolution {
     consts: Constants<f64>,
     /// The same constants splatted over the lanes, for batch evaluation.
     consts4: Constants<F64x8>,
+    /// What [`FastSolution::error_bounds`] needs.
+    model: ErrorModel,
 }
+
+/// The scenario's numbers the documented error bounds refer to.
+#[derive(Debug, Clone)]
+struct ErrorModel {
+    theta: f64,
+    slope0: f64,
+    sqrt_eta_u: f64,
+    sqrt_eta_w: f64,
+    abs_k: f64,
+}
+
+/// Values below this (in magnitude) are not compared relatively: they are not normal
+/// `f64`s after the closed form's scalings.
+pub const TINY: f64 = 1e-290;
 
 impl FastSolution {
     /// Reduces the scenario exactly and rounds the closed form's constants to `f64`.
@@ -68,7 +84,71 @@ impl FastSolution {
     pub fn from_reduction(red: &exactflow_core::ExactReduction) -> Self {
         let consts = Constants::new(red, &());
         let consts4 = consts.map(|x| F64x8::splat(*x));
-        FastSolution { consts, consts4 }
+        let q = exactflow_core::number::q_to_f64;
+        let model = ErrorModel {
+            theta: q(&red.theta),
+            slope0: q(&red.slope0),
+            sqrt_eta_u: exactflow_core::number::sqrt_q_to_f64(&red.eta_u),
+            sqrt_eta_w: exactflow_core::number::sqrt_q_to_f64(&red.eta_w),
+            abs_k: exactflow_core::number::sqrt_q_to_f64(&red.k2),
+        };
+        FastSolution {
+            consts,
+            consts4,
+            model,
+        }
+    }
+
+    /// The documented error bounds of [`FastSolution::eval`] at time `t`, as absolute
+    /// bounds per column, given the exact values `exact` (to a few digits: a reference
+    /// from another engine). With `tol = REL_TOL + ωt·OMEGA_T_TOL`:
+    /// `z`, `residual`, `loss`, `ntk`: `tol·|x|`; `slope`: `tol·(|slope| + min(|θ*| + |e|,
+    /// |slope₀| + |slope − slope₀|))` (the better of its two forms); norms:
+    /// `tol·max(|ũ|, |w̃|)·√η` (relative to the larger norm in normalized units);
+    /// `alignment`: `tol·(4 big/small + slope-scale/(small·big·|k|))` with `big`, `small`
+    /// the larger and smaller normalized norm. `+∞` where the bound does not apply (a
+    /// value outside the normal `f64` range, [`TINY`]; an undefined alignment).
+    pub fn error_bounds(&self, t: f64, exact: &Observables<f64>) -> Observables<f64> {
+        let m = &self.model;
+        let tol = REL_TOL + self.omega() * t * OMEGA_T_TOL;
+        let rel = |x: f64| {
+            if (TINY..=f64::MAX).contains(&x.abs()) {
+                tol * x.abs()
+            } else {
+                f64::INFINITY
+            }
+        };
+        let s = exact.slope;
+        let scale = s.abs()
+            + (m.theta.abs() + exact.residual.abs()).min(m.slope0.abs() + (s - m.slope0).abs());
+        let (tu, tw) = (exact.norm_u / m.sqrt_eta_u, exact.norm_w / m.sqrt_eta_w);
+        let (big, small) = (tu.max(tw), tu.min(tw));
+        let norm = |sq: f64| {
+            if big > TINY {
+                tol * big * sq
+            } else {
+                f64::INFINITY
+            }
+        };
+        let alignment = if small > TINY && !exact.alignment.is_nan() {
+            tol * (4.0 * big / small + scale / (small * big * m.abs_k))
+        } else {
+            f64::INFINITY
+        };
+        Observables {
+            z: rel(exact.z),
+            slope: if scale > TINY {
+                tol * scale
+            } else {
+                f64::INFINITY
+            },
+            residual: rel(exact.residual),
+            loss: rel(exact.loss),
+            ntk: rel(exact.ntk),
+            alignment,
+            norm_u: norm(m.sqrt_eta_u),
+            norm_w: norm(m.sqrt_eta_w),
+        }
     }
 
     /// `ω` (the residual decays like `e^{−ωt}`), rounded to `f64`.

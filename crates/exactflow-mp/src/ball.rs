@@ -389,6 +389,11 @@ impl Real for Ball {
     }
 }
 
+/// An exact rational as a rug rational (exact).
+pub fn to_rug_rational(q: &Q) -> Rational {
+    to_rug(q)
+}
+
 /// An exact rational as a rug rational.
 pub(crate) fn to_rug(q: &Q) -> Rational {
     // Exact: numerator and denominator go through their decimal strings.
