@@ -144,13 +144,16 @@ impl Ring for Rationals {
         -x
     }
     fn mul(&self, x: &Q, y: &Q) -> Q {
+        if x.is_zero() || y.is_zero() {
+            return Q::zero();
+        }
         x * y
     }
     fn is_zero(&self, x: &Q) -> bool {
         x.is_zero()
     }
     fn scale(&self, x: &Q, q: &Q) -> Q {
-        x * q
+        self.mul(x, q)
     }
 }
 

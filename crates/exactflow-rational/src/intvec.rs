@@ -80,6 +80,21 @@ impl IntVec {
     /// `α·self + β·o` for rationals `α, β`, over the denominator
     /// `den(α)·den(β)·self.den·o.den / …` (not reduced).
     pub fn combine(&self, alpha: &Q, o: &IntVec, beta: &Q) -> IntVec {
+        if self.den == o.den {
+            // α X/q + β Y/q = (α_n β_d X + β_n α_d Y) / (α_d β_d q)
+            let ca = alpha.numer() * beta.denom();
+            let cb = beta.numer() * alpha.denom();
+            let num = self
+                .num
+                .iter()
+                .zip(&o.num)
+                .map(|(x, y)| &ca * x + &cb * y)
+                .collect();
+            return IntVec {
+                num,
+                den: alpha.denom() * beta.denom() * &self.den,
+            };
+        }
         // α X/q + β Y/r = (α_n β_d r X + β_n α_d q Y) / (α_d β_d q r)
         let ca = alpha.numer() * beta.denom() * &o.den;
         let cb = beta.numer() * alpha.denom() * &self.den;

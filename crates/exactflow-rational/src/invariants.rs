@@ -145,16 +145,21 @@ pub fn line_at(x: &Exact, claim: &LineClaim, u: &[Q], w: &[Q]) -> LineCheck {
     }
 }
 
-/// Deterministic rational probe points of width `d` (small, generic: distinct
-/// denominators, mixed signs), with a non-zero residual so the field does not vanish.
+/// Deterministic rational probe points of width `d` (small, generic: several
+/// denominators with a small lcm, mixed signs), with a non-zero residual so the field does not vanish.
 pub fn probe_points(p: &FlowParams, d: usize) -> Vec<(Vec<Q>, Vec<Q>)> {
     let mut out = Vec::new();
     for (a, b, c) in [(7i64, 3i64, 11i64), (5, 1, 13)] {
         let u: Vec<Q> = (0..d as i64)
-            .map(|i| Q::new(((i * a + b) % c - c / 2).into(), (i + 2).into()))
+            .map(|i| Q::new(((i * a + b) % c - c / 2).into(), (i % 7 + 2).into()))
             .collect();
         let w: Vec<Q> = (0..d as i64)
-            .map(|i| Q::new(((i * b + a) % c - c / 2 + 1).into(), (2 * i + 3).into()))
+            .map(|i| {
+                Q::new(
+                    ((i * b + a) % c - c / 2 + 1).into(),
+                    (2 * (i % 5) + 3).into(),
+                )
+            })
             .collect();
         let mut u = u;
         // Make sure neither layer is zero and e ≠ 0 (double u until it is).

@@ -141,6 +141,9 @@ impl<F: OrderedField> Ring for Quad<F> {
     }
     fn mul(&self, x: &Self::Elem, y: &Self::Elem) -> Self::Elem {
         let f = &self.base;
+        if self.is_zero(x) || self.is_zero(y) {
+            return self.zero();
+        }
         let xb0 = f.is_zero(&x.b);
         let yb0 = f.is_zero(&y.b);
         if xb0 && yb0 {

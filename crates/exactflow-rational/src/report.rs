@@ -12,6 +12,11 @@ use crate::CheckError;
 use exactflow_core::{Scenario, Q};
 use num_traits::Zero;
 
+/// Width at which the origin and the canonical minimum are classified (their Jacobians are
+/// verified on `2·width` vectors, O(width²) exact operations); the claims of MODEL.md §7 do not
+/// depend on the width, and a `--point` is always classified at its own width.
+pub const FIXED_POINT_WIDTH: usize = 256;
+
 /// Most GD steps accepted (heights grow threefold per step).
 pub const MAX_GD_STEPS: usize = 12;
 
@@ -293,6 +298,7 @@ pub fn check_with(x: &Exact, claims: &Claims, opts: &CheckOptions) -> Result<Rep
 
     // 5–7. Fixed points.
     {
+        let d = d.min(FIXED_POINT_WIDTH);
         let zero = vec![Q::zero(); d];
         let r = classify(x, &zero, &zero, &claims.minimum, &claims.saddle);
         let expected = if p.theta.is_zero() {
@@ -317,7 +323,7 @@ pub fn check_with(x: &Exact, claims: &Claims, opts: &CheckOptions) -> Result<Rep
         checks.push(CheckResult {
             name: "fixed_point_minimum",
             passed: ok,
-            detail: format!("u = e1, w = (theta*/gamma) e1: {}", r.detail),
+            detail: format!("u = e1, w = (theta*/gamma) e1 (width {d}): {}", r.detail),
         });
     }
     let point = opts.point.as_ref().map(|(u, w)| {
