@@ -46,13 +46,16 @@ fn digits_hold(printed: &str, r: &Float) -> bool {
     if printed == "nan" {
         return r.is_nan();
     }
-    let Ok(p) = Float::parse(printed) else { return false };
+    let Ok(p) = Float::parse(printed) else {
+        return false;
+    };
     let p = Float::with_val(REF_PREC, p);
     if r.is_zero() {
         return p.is_zero();
     }
     let d = Float::with_val(REF_PREC, &p - r).abs();
-    let unit = Float::with_val(REF_PREC, r.abs_ref()) * Float::with_val(REF_PREC, 10f64).pow(1 - DIGITS as i32);
+    let unit = Float::with_val(REF_PREC, r.abs_ref())
+        * Float::with_val(REF_PREC, 10f64).pow(1 - DIGITS as i32);
     d <= unit
 }
 
@@ -101,7 +104,11 @@ fn preset_tables_at_50_digits() {
                     if y.is_nan() || !b.is_finite() {
                         continue;
                     }
-                    assert!((x - y).abs() <= *b, "{name} fast {} at t = {t}: {x:e} vs {y:e} (bound {b:e})", c.name());
+                    assert!(
+                        (x - y).abs() <= *b,
+                        "{name} fast {} at t = {t}: {x:e} vs {y:e} (bound {b:e})",
+                        c.name()
+                    );
                 }
             }
             text.push_str(&exactflow_core::number::format_q_sci(tq, 6));
@@ -138,11 +145,18 @@ fn preset_exact_limits() {
                 ("ntk_inf", &l.ntk_inf, &r.ntk),
                 ("alignment_inf", &l.alignment_inf, &r.alignment),
             ] {
-                assert!(digits_hold(&lim.decimal, rv), "{name} {what}: {} vs {rv:.60e}", lim.decimal);
+                assert!(
+                    digits_hold(&lim.decimal, rv),
+                    "{name} {what}: {} vs {rv:.60e}",
+                    lim.decimal
+                );
             }
             assert!(r.residual.to_f64().abs() < 1e-100);
         }
-        let mut text = format!("# preset {name}: exact limits of the flow (exactflow-rational)\ncase: {}\n", l.case.describe());
+        let mut text = format!(
+            "# preset {name}: exact limits of the flow (exactflow-rational)\ncase: {}\n",
+            l.case.describe()
+        );
         for (what, lim) in [
             ("omega", &l.omega),
             ("z_plus", &l.z_plus),
@@ -150,7 +164,10 @@ fn preset_exact_limits() {
             ("alignment_inf", &l.alignment_inf),
             ("residual_inf", &l.residual_inf),
         ] {
-            text.push_str(&format!("{what}:\n  exact: {}\n  decimal: {}\n", lim.exact, lim.decimal));
+            text.push_str(&format!(
+                "{what}:\n  exact: {}\n  decimal: {}\n",
+                lim.exact, lim.decimal
+            ));
         }
         settings().bind(|| insta::assert_snapshot!(format!("preset_{name}_limits"), text));
     }
