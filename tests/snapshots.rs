@@ -172,3 +172,92 @@ fn preset_exact_limits() {
         settings().bind(|| insta::assert_snapshot!(format!("preset_{name}_limits"), text));
     }
 }
+
+/// The mechanism summary of every preset (label and the quantities it is decided from),
+/// reviewed before the snapshot comparison: the label is the one the preset was built to
+/// show, the limits agree with the exact checker's, and the norm ratios with mp's
+/// certified norms late in training.
+#[test]
+fn preset_mechanism_summaries() {
+    use exactflow_analysis::mechanism::analyse_exact;
+    use exactflow_rational::limits::FlowCase;
+    for name in PRESETS {
+        let s = preset(name).and_then(|p| p.validate()).expect("preset");
+        let red = s.reduction();
+        let m = analyse_exact(&red);
+        let q = &m.quantities;
+        let expected = match name {
+            "rescaling" => vec!["rescaling-u", "rescaling-w"],
+            other => vec![other],
+        };
+        assert!(
+            expected.contains(&m.label.name()),
+            "{name}: labelled {}",
+            m.label
+        );
+        let opts = exactflow_rational::CheckOptions {
+            digits: 30,
+            gd_steps: 1,
+            ..Default::default()
+        };
+        let l = exactflow_rational::check_scenario(&s, &opts)
+            .expect("check")
+            .limits;
+        let close = |x: f64, decimal: &str, what: &str| {
+            let y: f64 = decimal.parse().expect("decimal");
+            assert!(
+                (x - y).abs() <= 1e-12 * y.abs().max(1e-300) || x == y,
+                "{name} {what}: analysis {x:e} vs exact {y:e}"
+            );
+        };
+        close(q.ntk_inf, &l.ntk_inf.decimal, "ntk_inf");
+        close(q.residual_inf, &l.residual_inf.decimal, "residual_inf");
+        if matches!(l.case, FlowCase::Converges) {
+            close(q.z_inf, &l.z_plus.decimal, "z_inf");
+            close(q.alignment_inf, &l.alignment_inf.decimal, "alignment_inf");
+            // Norm ratios against mp's certified norms at ωT = 200.
+            let om = FastSolution::from_reduction(&red).omega();
+            let t = f64_to_q(200.0 / om).expect("finite");
+            let late = MpSolution::new(red.clone()).eval_certified(&[t], 20, Need::ALL);
+            let late0 = MpSolution::new(red.clone()).eval_certified(
+                &[Q::from_integer(0.into())],
+                20,
+                Need::ALL,
+            );
+            let ratio = |a: &exactflow_mp::ball::Ball, b: &exactflow_mp::ball::Ball| {
+                a.mid().to_f64() / b.mid().to_f64()
+            };
+            let ru = ratio(&late.values[0].norm_u, &late0.values[0].norm_u);
+            let rw = ratio(&late.values[0].norm_w, &late0.values[0].norm_w);
+            assert!(
+                (q.norm_ratio_u - ru).abs() <= 1e-12 * ru,
+                "{name} norm ratio u: {} vs {ru}",
+                q.norm_ratio_u
+            );
+            assert!(
+                (q.norm_ratio_w - rw).abs() <= 1e-12 * rw,
+                "{name} norm ratio w: {} vs {rw}",
+                q.norm_ratio_w
+            );
+        }
+        let f = |x: f64| format!("{x:.6e}");
+        let text = format!(
+            "# preset {name}: mechanism summary (exactflow-analysis; 7 significant digits)\nlabel: {}\nntk(0): {}\nntk(inf): {}\nntk relative change: {}\nalignment(0): {}\nalignment(inf): {}\nz(inf): {}\nrotation u (rad): {}\nrotation w (rad): {}\nnorm ratio u: {}\nnorm ratio w: {}\n|u~0|^2/|w~0|^2: {}\ntime scale 1/omega: {}\nresidual(inf): {}\n",
+            m.label,
+            f(q.ntk0),
+            f(q.ntk_inf),
+            f(q.ntk_change),
+            f(q.alignment0),
+            f(q.alignment_inf),
+            f(q.z_inf),
+            f(q.rotation_u),
+            f(q.rotation_w),
+            f(q.norm_ratio_u),
+            f(q.norm_ratio_w),
+            f(q.dominance),
+            f(q.time_scale),
+            f(q.residual_inf),
+        );
+        settings().bind(|| insta::assert_snapshot!(format!("preset_{name}_mechanism"), text));
+    }
+}
