@@ -180,9 +180,10 @@ impl Axis {
         };
         let lo = num(lo, "LO")?;
         let hi = num(hi, "HI")?;
-        let n: usize = n.trim().parse().map_err(|_| {
-            axis_err(flag, format!("N must be a positive integer, got {n:?}"))
-        })?;
+        let n: usize = n
+            .trim()
+            .parse()
+            .map_err(|_| axis_err(flag, format!("N must be a positive integer, got {n:?}")))?;
         if n == 0 || n > MAX_AXIS_POINTS {
             return Err(axis_err(
                 flag,
@@ -197,7 +198,11 @@ impl Axis {
         }
         let values: Vec<f64> = (0..n)
             .map(|j| {
-                let f = if n == 1 { 0.0 } else { j as f64 / (n - 1) as f64 };
+                let f = if n == 1 {
+                    0.0
+                } else {
+                    j as f64 / (n - 1) as f64
+                };
                 let v = if j + 1 == n && n > 1 {
                     hi
                 } else if log {
@@ -233,7 +238,12 @@ struct Base {
 #[derive(Debug, Clone)]
 enum BaseInit {
     /// Explicit weights: the exact sums, rounded once.
-    Explicit { uu: f64, ww: f64, uw: f64, gram: f64 },
+    Explicit {
+        uu: f64,
+        ww: f64,
+        uw: f64,
+        gram: f64,
+    },
     Gaussian {
         width: usize,
         sigma_u: f64,
@@ -307,10 +317,7 @@ pub fn normal_stats(seed: u64, tie: Tie, widths: &[usize]) -> Vec<NormalStats> {
     let dmax = widths.iter().copied().max().unwrap_or(0);
     let n = if tie == Tie::None { 2 * dmax } else { dmax };
     let z = standard_normals(seed, n);
-    widths
-        .par_iter()
-        .map(|&d| stats_at(&z, d, tie))
-        .collect()
+    widths.par_iter().map(|&d| stats_at(&z, d, tie)).collect()
 }
 
 /// One cell of a sweep.
@@ -348,7 +355,10 @@ impl Sweep {
         if x.param == y.param {
             return Err(axis_err(
                 "--y",
-                format!("both axes sweep {}; choose two different parameters", x.param),
+                format!(
+                    "both axes sweep {}; choose two different parameters",
+                    x.param
+                ),
             ));
         }
         let init = match &scenario.init {

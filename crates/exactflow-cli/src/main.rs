@@ -8,7 +8,10 @@ mod certify;
 mod check;
 mod compare;
 mod error;
+mod mechanism;
 mod output;
+mod phase;
+mod plot;
 mod scenario_args;
 mod simulate;
 mod solve;
@@ -31,9 +34,20 @@ enum Command {
     /// norm_u, norm_w) at given times. With no arguments: the `alignment` preset on a
     /// default grid.
     Solve(solve::SolveArgs),
-    /// Simulate the dynamics by another method than the closed form (this version:
-    /// `--method taylor`, a Taylor-series integration of the raw flow in MPFR).
+    /// Simulate the dynamics by another method than the closed form: gradient descent
+    /// (`gd` full width, `gd-reduced` the exact three-scalar map; t = step number) or the
+    /// flow by integration (`rk4`, `dop853` in f64, `taylor` in MPFR).
     Simulate(simulate::SimulateArgs),
+    /// The regime of the trajectory (kernel | alignment | disalignment | rescaling-u |
+    /// rescaling-w | saddle) and the quantities it is decided from: NTK change, alignment
+    /// at 0 and at infinity, each layer's rotation angle and norm ratio, time scale 1/omega.
+    Mechanism(mechanism::MechanismArgs),
+    /// Sweep two scenario parameters (width, sigma_u, sigma_w, eta_u, eta_w, gamma, exx,
+    /// exy) over a grid and label each cell: DIR/phase.csv and a heatmap DIR/phase.svg.
+    Phase(phase::PhaseArgs),
+    /// Figure: alignment(t), loss(t) (log scale) and ntk(t) — the closed form as curves,
+    /// simulated gradient descent as points — written as an SVG.
+    Plot(plot::PlotArgs),
     /// Check MODEL.md's claims in exact rational arithmetic: conservation, GD drift, fixed
     /// points (--point-u/--point-w), the Riccati identity, the observables, and the exact
     /// limits with rigorous decimals. Exit 0: all hold; 1: a check failed (named).
@@ -55,6 +69,9 @@ fn run() -> Result<(), CliError> {
     match &cli.command {
         Command::Solve(args) => solve::run(args),
         Command::Simulate(args) => simulate::run(args),
+        Command::Mechanism(args) => mechanism::run(args),
+        Command::Phase(args) => phase::run(args),
+        Command::Plot(args) => plot::run(args),
         Command::Check(args) => check::run(args),
         Command::Compare(args) => compare::run(args),
         Command::Certify(args) => certify::run(args),

@@ -2,7 +2,7 @@
 //! solutions converging to it — measured log–log slopes against the predicted exponents.
 
 use super::*;
-use crate::mechanism::{analyse_exact, ZLimit, Reduced};
+use crate::mechanism::{analyse_exact, Reduced, ZLimit};
 use exactflow_core::number::parse_exact;
 use exactflow_core::scenario::{InitKind, InitSpec, ScenarioSpec, Tie};
 
@@ -27,7 +27,10 @@ fn classification_of_named_points() {
     assert_eq!(p.rho, q("-1/2"));
     assert_eq!(p.output0, q("0"));
     let p = predict(&ex("0", "0", "0", "0", "1"), 1);
-    assert_eq!((p.phase, p.label), (Phase::Critical, Some(Label::Alignment)));
+    assert_eq!(
+        (p.phase, p.label),
+        (Phase::Critical, Some(Label::Alignment))
+    );
     let p = predict(&ex("0", "0", "0", "0", "1"), -1);
     assert_eq!(p.label, Some(Label::Disalignment));
     let p = predict(&ex("2", "2", "0", "0", "1"), 1);
@@ -37,7 +40,10 @@ fn classification_of_named_points() {
     let p = predict(&ex("0", "0", "0", "0", "0"), 1);
     assert_eq!((p.phase, p.label), (Phase::Divergent, None));
     let p = predict(&ex("0", "2", "0", "0", "1"), 1);
-    assert_eq!((p.phase, p.label), (Phase::Critical, Some(Label::RescalingU)));
+    assert_eq!(
+        (p.phase, p.label),
+        (Phase::Critical, Some(Label::RescalingU))
+    );
     // η_w = d divides |w̃|² by d (u dominates in normalized units) but raises k to
     // d^{-1/2}: the needed change d^{1/2} is then small against S ~ d.
     let p = predict(&ex("0", "0", "0", "1", "1"), 1);
@@ -46,7 +52,10 @@ fn classification_of_named_points() {
     assert_eq!(p.label, Some(Label::Kernel));
     // ... and with γ = d^{-3/2} it is critical: rescaling of u.
     let p = predict(&ex("0", "0", "0", "1", "3/2"), 1);
-    assert_eq!((p.phase, p.label), (Phase::Critical, Some(Label::RescalingU)));
+    assert_eq!(
+        (p.phase, p.label),
+        (Phase::Critical, Some(Label::RescalingU))
+    );
 }
 
 #[test]
@@ -100,7 +109,11 @@ fn measure(e: &Exponents, n: u32) -> [f64; 3] {
     };
     let theta = exactflow_core::number::q_to_f64(&red.theta);
     let e0 = exactflow_core::number::q_to_f64(&red.e0);
-    [g * (theta / e0).abs(), m.quantities.ntk0, 1.0 / m.quantities.time_scale]
+    [
+        g * (theta / e0).abs(),
+        m.quantities.ntk0,
+        1.0 / m.quantities.time_scale,
+    ]
 }
 
 fn slopes_converge(e: &Exponents, label: Label) {

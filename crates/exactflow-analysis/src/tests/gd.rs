@@ -32,7 +32,13 @@ fn explicit(gamma: &str, eta: &str, exy: &str, u0: &[&str], w0: &[&str]) -> Scen
 }
 
 fn stable() -> Scenario {
-    explicit("0.9", "0.7", "-1.5", &["0.1", "-0.2", "0.3"], &["0.5", "0.1", "-0.7"])
+    explicit(
+        "0.9",
+        "0.7",
+        "-1.5",
+        &["0.1", "-0.2", "0.3"],
+        &["0.5", "0.1", "-0.7"],
+    )
 }
 
 fn rel(a: f64, b: &Float) -> f64 {
@@ -54,11 +60,22 @@ fn f64_gd_and_reduced_map_agree_with_mpfr_gd() {
     for i in 0..=80 {
         let (m, a, b) = (&mp.rows[i], &f.rows[i], &r.rows[i]);
         for (x, name) in [(a, "full f64"), (b, "reduced f64")] {
-            assert!(rel(x.residual, &m.residual) < 1e-12, "{name} step {i}: residual {} vs {}", x.residual, m.residual);
+            assert!(
+                rel(x.residual, &m.residual) < 1e-12,
+                "{name} step {i}: residual {} vs {}",
+                x.residual,
+                m.residual
+            );
             assert!(rel(x.z, &m.z) < 1e-12, "{name} step {i}: z");
             assert!(rel(x.ntk, &m.ntk) < 1e-12, "{name} step {i}: ntk");
-            assert!(rel(x.norm_u, &m.norm_u) < 1e-12 && rel(x.norm_w, &m.norm_w) < 1e-12, "{name} {i}");
-            assert!((x.alignment - m.alignment.to_f64()).abs() < 1e-12, "{name} {i}");
+            assert!(
+                rel(x.norm_u, &m.norm_u) < 1e-12 && rel(x.norm_w, &m.norm_w) < 1e-12,
+                "{name} {i}"
+            );
+            assert!(
+                (x.alignment - m.alignment.to_f64()).abs() < 1e-12,
+                "{name} {i}"
+            );
         }
         // The reduced map in MPFR is the same trajectory to ~90 digits.
         let d = Float::with_val(300, &rmp.rows[i].residual - &m.residual).abs()

@@ -36,7 +36,15 @@ fn gaussian(width: u64, su: &str, sw: &str, gamma: &str, exy: &str, seed: u64) -
     .unwrap()
 }
 
-fn explicit(gamma: &str, eta_u: &str, eta_w: &str, exx: &str, exy: &str, u0: &[&str], w0: &[&str]) -> Scenario {
+fn explicit(
+    gamma: &str,
+    eta_u: &str,
+    eta_w: &str,
+    exx: &str,
+    exy: &str,
+    u0: &[&str],
+    w0: &[&str],
+) -> Scenario {
     ScenarioSpec {
         name: None,
         gamma: Some(q(gamma)),
@@ -72,7 +80,12 @@ fn acceptance_kernel_sigma_one_gamma_inverse_sqrt_width() {
         for exy in ["1", "-1"] {
             let s = gaussian(2000, "1", "1", &gamma, exy, seed);
             let m = analyse_exact(&s.reduction());
-            assert_eq!(m.label, Label::Kernel, "seed {seed} exy {exy}: {:?}", m.quantities);
+            assert_eq!(
+                m.label,
+                Label::Kernel,
+                "seed {seed} exy {exy}: {:?}",
+                m.quantities
+            );
         }
     }
 }
@@ -86,7 +99,12 @@ fn acceptance_alignment_and_disalignment_small_init_gamma_inverse_width() {
         assert!(m.quantities.alignment_inf > 0.99, "{:?}", m.quantities);
         let s = gaussian(2000, "1e-3", "1e-3", "1/2000", "-1", seed);
         let m = analyse_exact(&s.reduction());
-        assert_eq!(m.label, Label::Disalignment, "seed {seed}: {:?}", m.quantities);
+        assert_eq!(
+            m.label,
+            Label::Disalignment,
+            "seed {seed}: {:?}",
+            m.quantities
+        );
         assert!(m.quantities.alignment_inf < -0.99, "{:?}", m.quantities);
     }
 }
@@ -97,11 +115,21 @@ fn acceptance_rescaling_one_layer_dominates() {
         for exy in ["1", "-1"] {
             let s = gaussian(2000, "1", "1e-4", "1/2000", exy, seed);
             let m = analyse_exact(&s.reduction());
-            assert_eq!(m.label, Label::RescalingU, "seed {seed}: {:?}", m.quantities);
+            assert_eq!(
+                m.label,
+                Label::RescalingU,
+                "seed {seed}: {:?}",
+                m.quantities
+            );
             assert!(m.quantities.rotation_u < 1e-3 && m.quantities.rotation_w > 0.5);
             let s = gaussian(2000, "1e-4", "1", "1/2000", exy, seed);
             let m = analyse_exact(&s.reduction());
-            assert_eq!(m.label, Label::RescalingW, "seed {seed}: {:?}", m.quantities);
+            assert_eq!(
+                m.label,
+                Label::RescalingW,
+                "seed {seed}: {:?}",
+                m.quantities
+            );
         }
     }
 }
@@ -131,8 +159,16 @@ fn vectors_at(s: &Scenario, z: f64) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) 
     let ut: Vec<f64> = u0.iter().map(|x| q_to_f64(x) / eu).collect();
     let wt: Vec<f64> = w0.iter().map(|x| q_to_f64(x) / ew).collect();
     let rz = z.sqrt();
-    let uinf = ut.iter().zip(&wt).map(|(a, b)| ((a + b) * rz + (a - b) / rz) / 2.0).collect();
-    let winf = ut.iter().zip(&wt).map(|(a, b)| ((a + b) * rz - (a - b) / rz) / 2.0).collect();
+    let uinf = ut
+        .iter()
+        .zip(&wt)
+        .map(|(a, b)| ((a + b) * rz + (a - b) / rz) / 2.0)
+        .collect();
+    let winf = ut
+        .iter()
+        .zip(&wt)
+        .map(|(a, b)| ((a + b) * rz - (a - b) / rz) / 2.0)
+        .collect();
     (ut, wt, uinf, winf)
 }
 
@@ -155,8 +191,18 @@ fn check_against_closed_form(s: &Scenario) {
     let late = sol.eval(50.0 * sol.horizon());
     let o0 = sol.eval(0.0);
     let rel = |a: f64, b: f64| (a - b).abs() / b.abs().max(1e-300);
-    assert!(rel(qn.z_inf, late.z) < 1e-10, "z {} vs {}", qn.z_inf, late.z);
-    assert!(rel(qn.ntk_inf, late.ntk) < 1e-10, "ntk {} vs {}", qn.ntk_inf, late.ntk);
+    assert!(
+        rel(qn.z_inf, late.z) < 1e-10,
+        "z {} vs {}",
+        qn.z_inf,
+        late.z
+    );
+    assert!(
+        rel(qn.ntk_inf, late.ntk) < 1e-10,
+        "ntk {} vs {}",
+        qn.ntk_inf,
+        late.ntk
+    );
     assert!(rel(qn.ntk0, o0.ntk) < 1e-13);
     assert!((qn.ntk_change - (late.ntk / o0.ntk - 1.0)).abs() < 1e-9 * (1.0 + qn.ntk_change.abs()));
     assert!((qn.alignment_inf - late.alignment).abs() < 1e-10);
@@ -165,7 +211,12 @@ fn check_against_closed_form(s: &Scenario) {
     assert!(rel(qn.norm_ratio_w, late.norm_w / o0.norm_w) < 1e-10);
     assert!(rel(qn.time_scale, 1.0 / sol.omega()) < 1e-14);
     let (ut, wt, ui, wi) = vectors_at(s, qn.z_inf);
-    assert!((qn.rotation_u - angle(&ut, &ui)).abs() < 1e-6, "{} {}", qn.rotation_u, angle(&ut, &ui));
+    assert!(
+        (qn.rotation_u - angle(&ut, &ui)).abs() < 1e-6,
+        "{} {}",
+        qn.rotation_u,
+        angle(&ut, &ui)
+    );
     assert!((qn.rotation_w - angle(&wt, &wi)).abs() < 1e-6);
     assert!(rel(qn.norm_ratio_u, norm(&ui) / norm(&ut)) < 1e-10);
     assert!(rel(qn.norm_ratio_w, norm(&wi) / norm(&wt)) < 1e-10);
@@ -174,12 +225,22 @@ fn check_against_closed_form(s: &Scenario) {
 #[test]
 fn limits_agree_with_the_closed_form_and_the_vectors() {
     check_against_closed_form(&explicit(
-        "0.9", "0.7", "13/10", "1.1", "-2.5",
-        &["0.1", "-0.2", "0.3"], &["0.5", "0.1", "-0.7"],
+        "0.9",
+        "0.7",
+        "13/10",
+        "1.1",
+        "-2.5",
+        &["0.1", "-0.2", "0.3"],
+        &["0.5", "0.1", "-0.7"],
     ));
     check_against_closed_form(&explicit(
-        "-1.3", "2", "1/3", "0.5", "0.8",
-        &["1", "0.2", "-0.3", "0.05"], &["-0.4", "0.9", "0.7", "0.2"],
+        "-1.3",
+        "2",
+        "1/3",
+        "0.5",
+        "0.8",
+        &["1", "0.2", "-0.3", "0.05"],
+        &["-0.4", "0.9", "0.7", "0.2"],
     ));
     for name in ["alignment", "disalignment", "rescaling", "kernel"] {
         check_against_closed_form(&preset(name).unwrap().validate().unwrap());
@@ -204,7 +265,10 @@ fn kernel_changes_are_accurate_when_tiny() {
     };
     let p = 2000;
     let f = |x: &exactflow_core::Q| {
-        rug::Float::with_val(p, rug::Rational::from_str_radix(&x.to_string(), 10).unwrap())
+        rug::Float::with_val(
+            p,
+            rug::Rational::from_str_radix(&x.to_string(), 10).unwrap(),
+        )
     };
     let k = f(&red.k2).sqrt();
     let xt = f(&red.xt2).sqrt() * exactflow_core::reduction::sign(&red.x);
@@ -217,7 +281,10 @@ fn kernel_changes_are_accurate_when_tiny() {
     let omega = (cb.clone() * cb.clone() + ca.clone() * cc * 4u32).sqrt();
     let reference = ((cb + omega) / (ca * 2u32) - 1u32).to_f64();
     assert!(reference.abs() < 1e-15 && reference != 0.0, "{reference}");
-    assert!((y - reference).abs() < 1e-13 * reference.abs(), "{y} vs {reference}");
+    assert!(
+        (y - reference).abs() < 1e-13 * reference.abs(),
+        "{y} vs {reference}"
+    );
     assert!(m.quantities.rotation_u > 0.0 && m.quantities.rotation_u < 1e-15);
     assert!(m.quantities.ntk_change.abs() < 1e-15);
 }
@@ -289,7 +356,12 @@ fn f64_moments_give_the_exact_path_labels() {
         assert_eq!(fast.label, exact.label, "{name}");
         let (a, b) = (fast.quantities, exact.quantities);
         if b.z_inf.is_finite() && b.z_inf > 0.0 {
-            assert!((a.z_inf - b.z_inf).abs() <= 1e-9 * b.z_inf, "{name}: {} {}", a.z_inf, b.z_inf);
+            assert!(
+                (a.z_inf - b.z_inf).abs() <= 1e-9 * b.z_inf,
+                "{name}: {} {}",
+                a.z_inf,
+                b.z_inf
+            );
             assert!((a.ntk_change - b.ntk_change).abs() <= 1e-9 * (1.0 + b.ntk_change.abs()));
         }
     }

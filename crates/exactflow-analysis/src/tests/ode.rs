@@ -26,7 +26,12 @@ fn dop853_tableau_is_consistent() {
     ];
     let nodes = dop853_nodes();
     for i in 0..12 {
-        assert!((nodes[i] - c[i]).abs() < 1e-14, "row {i}: {} vs {}", nodes[i], c[i]);
+        assert!(
+            (nodes[i] - c[i]).abs() < 1e-14,
+            "row {i}: {} vs {}",
+            nodes[i],
+            c[i]
+        );
     }
     let sb: f64 = DOP_B.iter().sum();
     assert!((sb - 1.0).abs() < 1e-14);
@@ -99,14 +104,20 @@ const T_ORDER: f64 = 2.0;
 fn rk4_is_fourth_order() {
     let (e1, e2) = (fixed_step_error(64, false), fixed_step_error(128, false));
     let order = (e1 / e2).log2();
-    assert!((order - 4.0).abs() < 0.3, "measured order {order} ({e1:e}, {e2:e})");
+    assert!(
+        (order - 4.0).abs() < 0.3,
+        "measured order {order} ({e1:e}, {e2:e})"
+    );
 }
 
 #[test]
 fn dop853_is_eighth_order() {
     let (e1, e2) = (fixed_step_error(16, true), fixed_step_error(32, true));
     let order = (e1 / e2).log2();
-    assert!((order - 8.0).abs() < 0.5, "measured order {order} ({e1:e}, {e2:e})");
+    assert!(
+        (order - 8.0).abs() < 0.5,
+        "measured order {order} ({e1:e}, {e2:e})"
+    );
 }
 
 #[test]
@@ -135,4 +146,3 @@ fn integrators_agree_with_the_closed_form() {
         }
     }
 }
-

@@ -13,12 +13,23 @@ fn axes_parse_linear_log_and_widths() {
     assert_eq!(a.values[4], 1.0);
     assert!((a.values[2] - 1e-2).abs() < 1e-17);
     let b = Axis::parse("--y", "gamma=-1..1:3").unwrap_err();
-    assert!(b.to_string().starts_with("--y: gamma must be nonzero"), "{b}");
+    assert!(
+        b.to_string().starts_with("--y: gamma must be nonzero"),
+        "{b}"
+    );
     let w = Axis::parse("--x", "width=10..1000:log:3").unwrap();
     assert_eq!(w.values, vec![10.0, 100.0, 1000.0]);
     let one = Axis::parse("--x", "exy=2..3:1").unwrap();
     assert_eq!(one.values, vec![2.0]);
-    for bad in ["sigma_u", "sigma_u=1..2", "foo=1..2:3", "eta_u=0..1:log:3", "width=0..5:2", "exy=1..2:0", "exy=1..2:lin:3"] {
+    for bad in [
+        "sigma_u",
+        "sigma_u=1..2",
+        "foo=1..2:3",
+        "eta_u=0..1:log:3",
+        "width=0..5:2",
+        "exy=1..2:0",
+        "exy=1..2:lin:3",
+    ] {
         let e = Axis::parse("--x", bad).unwrap_err();
         assert!(e.to_string().starts_with("--x: "), "{bad}: {e}");
     }
@@ -28,7 +39,9 @@ fn axes_parse_linear_log_and_widths() {
 fn normal_stats_match_the_exact_sums_of_the_scenario() {
     let s = preset("alignment").unwrap().validate().unwrap();
     let (uu, ww, uw) = s.initial_sums();
-    let exactflow_core::scenario::Init::Gaussian(g) = &s.init else { panic!() };
+    let exactflow_core::scenario::Init::Gaussian(g) = &s.init else {
+        panic!()
+    };
     let st = normal_stats(g.seed, g.tie, &[g.width, 10])[0];
     let su2 = q_to_f64(&g.sigma_u).powi(2);
     let sw2 = q_to_f64(&g.sigma_w).powi(2);
@@ -55,7 +68,10 @@ fn sweep_is_ordered_deterministic_and_labels_the_corners() {
     // Both small: alignment (θ* = 1).
     assert_eq!(cells[0].mechanism.label, crate::Label::Alignment);
     // Same as one cell at a time, and as another thread count.
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
     let again = pool.install(|| sw.run(&|_| {}));
     assert_eq!(format!("{cells:?}"), format!("{again:?}"));
 }

@@ -1,0 +1,330 @@
+//! SVG figures (plotters, SVG backend; no system fonts needed): the phase heatmap of
+//! `exactflow phase`, and `exactflow plot` — alignment(t), loss(t) on a log scale and
+//! ntk(t), closed-form theory curves with simulated GD points overlaid.
+
+use crate::error::CliError;
+use crate::output::emit;
+use crate::scenario_args::ScenarioArgs;
+use clap::Args;
+use exactflow_analysis::gd;
+use exactflow_analysis::mechanism::Label;
+use exactflow_analysis::sweep::Axis;
+use exactflow_core::Observables;
+use exactflow_fast::FastSolution;
+use plotters::prelude::*;
+use std::path::PathBuf;
+
+/// Fill colour of each label in the heatmap.
+pub fn label_color(l: Label) -> RGBColor {
+    match l {
+        Label::Kernel => RGBColor(160, 160, 160),
+        Label::Alignment => RGBColor(31, 119, 180),
+        Label::Disalignment => RGBColor(214, 39, 40),
+        Label::RescalingU => RGBColor(44, 160, 44),
+        Label::RescalingW => RGBColor(255, 127, 14),
+        Label::Saddle => RGBColor(40, 40, 40),
+    }
+}
+
+fn draw_err<E: std::fmt::Display>(e: E) -> CliError {
+    CliError::usage("plot", format!("drawing the figure failed: {e}"))
+}
+
+/// Short text of an axis value.
+fn tick(v: f64) -> String {
+    if v != 0.0 && (v.abs() < 1e-2 || v.abs() >= 1e4) {
+        format!("{v:.0e}")
+    } else {
+        let s = format!("{v:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// The phase heatmap: one coloured cell per sweep cell (runs of equal labels in a row are
+/// merged into one rectangle, so large grids stay small), axes in cell-index space labelled
+/// with the parameter values (geometric axes are therefore drawn on a log scale), and a
+/// legend of the labels present.
+///
+/// # Errors
+/// A drawing failure.
+pub fn phase_svg(x: &Axis, y: &Axis, labels: &[Label], title: &str) -> Result<String, CliError> {
+    let (nx, ny) = (x.values.len(), y.values.len());
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (900, 700)).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_err)?;
+        let xs = |v: &f64| {
+            let i = (*v as usize).min(nx.saturating_sub(1));
+            x.values.get(i).map(|v| tick(*v)).unwrap_or_default()
+        };
+        let ys = |v: &f64| {
+            let i = (*v as usize).min(ny.saturating_sub(1));
+            y.values.get(i).map(|v| tick(*v)).unwrap_or_default()
+        };
+        let axis_name = |a: &Axis| {
+            format!(
+                "{}{}",
+                a.param.name(),
+                if a.log { " (log scale)" } else { "" }
+            )
+        };
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 22))
+            .margin(15)
+            .x_label_area_size(50)
+            .y_label_area_size(70)
+            .right_y_label_area_size(10)
+            .build_cartesian_2d(0f64..nx as f64, 0f64..ny as f64)
+            .map_err(draw_err)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc(axis_name(x))
+            .y_desc(axis_name(y))
+            .x_labels(8)
+            .y_labels(8)
+            .x_label_formatter(&xs)
+            .y_label_formatter(&ys)
+            .label_style(("sans-serif", 14))
+            .axis_desc_style(("sans-serif", 16))
+            .draw()
+            .map_err(draw_err)?;
+        for l in Label::ALL {
+            let mut rects = Vec::new();
+            for j in 0..ny {
+                let mut i = 0;
+                while i < nx {
+                    if labels.get(j * nx + i) != Some(&l) {
+                        i += 1;
+                        continue;
+                    }
+                    let start = i;
+                    while i < nx && labels.get(j * nx + i) == Some(&l) {
+                        i += 1;
+                    }
+                    rects.push(Rectangle::new(
+                        [(start as f64, j as f64), (i as f64, (j + 1) as f64)],
+                        label_color(l).filled(),
+                    ));
+                }
+            }
+            if rects.is_empty() {
+                continue;
+            }
+            let color = label_color(l);
+            chart
+                .draw_series(rects)
+                .map_err(draw_err)?
+                .label(l.name())
+                .legend(move |(px, py)| {
+                    Rectangle::new([(px, py - 6), (px + 14, py + 6)], color.filled())
+                });
+        }
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font(("sans-serif", 14))
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()
+            .map_err(draw_err)?;
+        root.present().map_err(draw_err)?;
+    }
+    Ok(svg)
+}
+
+/// One panel of the trajectory figure.
+struct Panel<'a> {
+    title: &'a str,
+    log: bool,
+    get: fn(&Observables<f64>) -> f64,
+}
+
+/// Three panels (alignment, loss on a log scale, ntk) against `t`: theory as a line, GD
+/// as points.
+///
+/// # Errors
+/// A drawing failure.
+pub fn trajectory_svg(
+    title: &str,
+    theory: &[(f64, Observables<f64>)],
+    points: &[(f64, Observables<f64>)],
+) -> Result<String, CliError> {
+    let panels = [
+        Panel {
+            title: "alignment cos(u, w)",
+            log: false,
+            get: |o| o.alignment,
+        },
+        Panel {
+            title: "loss (log scale)",
+            log: true,
+            get: |o| o.loss,
+        },
+        Panel {
+            title: "ntk",
+            log: false,
+            get: |o| o.ntk,
+        },
+    ];
+    let t_max = theory
+        .iter()
+        .chain(points)
+        .map(|p| p.0)
+        .fold(0.0f64, f64::max)
+        .max(1e-300);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (1500, 480)).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_err)?;
+        let root = root.titled(title, ("sans-serif", 22)).map_err(draw_err)?;
+        let areas = root.split_evenly((1, 3));
+        for (area, p) in areas.iter().zip(&panels) {
+            let vals: Vec<f64> = theory
+                .iter()
+                .chain(points)
+                .map(|(_, o)| (p.get)(o))
+                .filter(|v| v.is_finite() && (!p.log || *v > 0.0))
+                .collect();
+            let (mut lo, mut hi) = vals
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                    (a.min(*v), b.max(*v))
+                });
+            if !(lo.is_finite() && hi.is_finite()) {
+                (lo, hi) = (if p.log { 1e-300 } else { 0.0 }, 1.0);
+            }
+            let theory_pts = theory
+                .iter()
+                .map(|(t, o)| (*t, (p.get)(o)))
+                .filter(|(_, v)| v.is_finite() && (!p.log || *v > 0.0));
+            let gd_pts = points
+                .iter()
+                .map(|(t, o)| (*t, (p.get)(o)))
+                .filter(|(_, v)| v.is_finite() && (!p.log || *v > 0.0));
+            macro_rules! draw {
+                ($chart:expr) => {{
+                    let mut chart = $chart;
+                    chart
+                        .configure_mesh()
+                        .x_desc("t (GD: step number)")
+                        .x_labels(6)
+                        .y_labels(8)
+                        .label_style(("sans-serif", 13))
+                        .axis_desc_style(("sans-serif", 14))
+                        .draw()
+                        .map_err(draw_err)?;
+                    chart
+                        .draw_series(LineSeries::new(theory_pts, BLUE.stroke_width(2)))
+                        .map_err(draw_err)?
+                        .label("gradient flow (closed form)")
+                        .legend(|(x, y)| {
+                            PathElement::new([(x, y), (x + 18, y)], BLUE.stroke_width(2))
+                        });
+                    chart
+                        .draw_series(gd_pts.map(|(t, v)| Circle::new((t, v), 3, RED.filled())))
+                        .map_err(draw_err)?
+                        .label("gradient descent (simulated)")
+                        .legend(|(x, y)| Circle::new((x + 9, y), 3, RED.filled()));
+                    chart
+                        .configure_series_labels()
+                        .background_style(WHITE.mix(0.85))
+                        .border_style(BLACK)
+                        .label_font(("sans-serif", 12))
+                        .position(SeriesLabelPosition::UpperRight)
+                        .draw()
+                        .map_err(draw_err)?;
+                }};
+            }
+            macro_rules! builder {
+                ($a:expr) => {
+                    ChartBuilder::on($a)
+                        .caption(p.title, ("sans-serif", 17))
+                        .margin(12)
+                        .x_label_area_size(40)
+                        .y_label_area_size(70)
+                };
+            }
+            if p.log {
+                let (lo, hi) = (lo.max(1e-300), hi.max(lo * 10.0));
+                draw!(builder!(area)
+                    .build_cartesian_2d(0f64..t_max, (lo..hi).log_scale())
+                    .map_err(draw_err)?);
+            } else {
+                let pad = 0.05 * (hi - lo).max(1e-12 * hi.abs().max(1e-300));
+                draw!(builder!(area)
+                    .build_cartesian_2d(0f64..t_max, (lo - pad)..(hi + pad))
+                    .map_err(draw_err)?);
+            }
+        }
+        root.present().map_err(draw_err)?;
+    }
+    Ok(svg)
+}
+
+/// Arguments of `plot`.
+#[derive(Debug, Args)]
+pub struct PlotArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// GD steps to simulate (and the time range of the theory curves). Default: the
+    /// closed form's horizon, rounded up (at most 1,000,000).
+    #[arg(long, value_name = "N")]
+    pub steps: Option<u64>,
+    /// GD points drawn (evenly spaced over the steps).
+    #[arg(long, value_name = "N", default_value_t = 40)]
+    pub points: u64,
+    /// Output SVG file (written atomically).
+    #[arg(long, value_name = "FILE.svg")]
+    pub out: PathBuf,
+}
+
+/// Largest number of GD steps `plot` simulates.
+pub const MAX_PLOT_STEPS: u64 = 1_000_000;
+
+/// Runs `plot`.
+///
+/// # Errors
+/// Usage and scenario errors (exit 2), output errors.
+pub fn run(args: &PlotArgs) -> Result<(), CliError> {
+    if args.points == 0 || args.points > 100_000 {
+        return Err(CliError::usage(
+            "--points",
+            format!("must be between 1 and 100000, got {}", args.points),
+        ));
+    }
+    let scenario = args.scenario.resolve()?;
+    let sol = FastSolution::new(&scenario);
+    let steps = match args.steps {
+        Some(n) if n == 0 || n > MAX_PLOT_STEPS => {
+            return Err(CliError::usage(
+                "--steps",
+                format!("must be between 1 and {MAX_PLOT_STEPS}, got {n}"),
+            ))
+        }
+        Some(n) => n,
+        None => (sol.horizon().ceil() as u64).clamp(1, MAX_PLOT_STEPS),
+    };
+    let every = (steps / args.points).max(1);
+    let run = gd::full_f64(&scenario, steps, every);
+    let points: Vec<(f64, Observables<f64>)> = run
+        .steps
+        .iter()
+        .map(|n| *n as f64)
+        .zip(run.rows.iter().cloned())
+        .collect();
+    let times: Vec<f64> = (0..=600).map(|j| steps as f64 * j as f64 / 600.0).collect();
+    let theory: Vec<(f64, Observables<f64>)> =
+        times.iter().copied().zip(sol.eval_batch(&times)).collect();
+    let name = scenario.name.clone().unwrap_or_else(|| "(flags)".into());
+    let label = exactflow_analysis::analyse_exact(&scenario.reduction()).label;
+    let title = format!(
+        "{name}: width {}, mechanism {label} — gradient flow (line) and GD (points)",
+        scenario.width()
+    );
+    let svg = trajectory_svg(&title, &theory, &points)?;
+    if let Some(n) = run.stability.first_unstable_step {
+        eprintln!("exactflow: warning: GD reaches a*ntk >= 2 at step {n} (edge of stability): it oscillates or diverges instead of following the flow");
+    }
+    emit(svg.as_bytes(), Some(&args.out))
+}
