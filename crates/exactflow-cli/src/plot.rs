@@ -32,8 +32,22 @@ fn draw_err<E: std::fmt::Display>(e: E) -> CliError {
 
 /// Short text of an axis value.
 fn tick(v: f64) -> String {
+    if v == 0.0 {
+        return "0".into();
+    }
     if v != 0.0 && (v.abs() < 1e-2 || v.abs() >= 1e4) {
-        format!("{v:.0e}")
+        let s = format!("{v:.2e}");
+        match s.split_once('e') {
+            Some((m, e)) => {
+                let m = if m.contains('.') {
+                    m.trim_end_matches('0').trim_end_matches('.')
+                } else {
+                    m
+                };
+                format!("{m}e{e}")
+            }
+            None => s,
+        }
     } else {
         let s = format!("{v:.3}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -73,7 +87,6 @@ pub fn phase_svg(x: &Axis, y: &Axis, labels: &[Label], title: &str) -> Result<St
             .margin(15)
             .x_label_area_size(50)
             .y_label_area_size(70)
-            .right_y_label_area_size(10)
             .build_cartesian_2d(0f64..nx as f64, 0f64..ny as f64)
             .map_err(draw_err)?;
         chart
@@ -209,6 +222,14 @@ pub fn trajectory_svg(
                         .configure_mesh()
                         .x_desc("t (GD: step number)")
                         .x_labels(6)
+                        .x_label_formatter(&|v| tick(*v))
+                        .y_label_formatter(&|v| {
+                            if !p.log && v.abs() < 1e-9 * (hi - lo).abs() {
+                                "0".to_string()
+                            } else {
+                                tick(*v)
+                            }
+                        })
                         .y_labels(8)
                         .label_style(("sans-serif", 13))
                         .axis_desc_style(("sans-serif", 14))
@@ -226,14 +247,16 @@ pub fn trajectory_svg(
                         .map_err(draw_err)?
                         .label("gradient descent (simulated)")
                         .legend(|(x, y)| Circle::new((x + 9, y), 3, RED.filled()));
-                    chart
-                        .configure_series_labels()
-                        .background_style(WHITE.mix(0.85))
-                        .border_style(BLACK)
-                        .label_font(("sans-serif", 12))
-                        .position(SeriesLabelPosition::UpperRight)
-                        .draw()
-                        .map_err(draw_err)?;
+                    if p.log {
+                        chart
+                            .configure_series_labels()
+                            .background_style(WHITE.mix(0.85))
+                            .border_style(BLACK)
+                            .label_font(("sans-serif", 12))
+                            .position(SeriesLabelPosition::UpperRight)
+                            .draw()
+                            .map_err(draw_err)?;
+                    }
                 }};
             }
             macro_rules! builder {
@@ -267,8 +290,9 @@ pub fn trajectory_svg(
 pub struct PlotArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
-    /// GD steps to simulate (and the time range of the theory curves). Default: the
-    /// closed form's horizon, rounded up (at most 1,000,000).
+    /// GD steps to simulate (and the time range of the theory curves). Default: half the
+    /// closed form's horizon (by then the residual has fallen about six orders), at most
+    /// 1,000,000.
     #[arg(long, value_name = "N")]
     pub steps: Option<u64>,
     /// GD points drawn (evenly spaced over the steps).
@@ -303,7 +327,7 @@ pub fn run(args: &PlotArgs) -> Result<(), CliError> {
             ))
         }
         Some(n) => n,
-        None => (sol.horizon().ceil() as u64).clamp(1, MAX_PLOT_STEPS),
+        None => ((0.5 * sol.horizon()).ceil() as u64).clamp(1, MAX_PLOT_STEPS),
     };
     let every = (steps / args.points).max(1);
     let run = gd::full_f64(&scenario, steps, every);
