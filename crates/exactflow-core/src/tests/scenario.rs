@@ -159,7 +159,9 @@ fn gaussian_sums_match_the_weights() {
 #[test]
 fn sha256_fingerprints_the_exact_problem() {
     let a = parse_toml(CLI_EXAMPLE, "t").unwrap().validate().unwrap();
-    let respelled = CLI_EXAMPLE.replace("\"0.9\"", "\"9/10\"").replace("\"0.7\"", "\"7e-1\"");
+    let respelled = CLI_EXAMPLE
+        .replace("\"0.9\"", "\"9/10\"")
+        .replace("\"0.7\"", "\"7e-1\"");
     let b = parse_toml(&respelled, "t").unwrap().validate().unwrap();
     assert_eq!(a.sha256(), b.sha256());
     assert_eq!(a.sha256().len(), 64);
