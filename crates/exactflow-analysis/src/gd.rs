@@ -53,7 +53,7 @@ pub struct Run<R> {
 
 /// Which steps to record: `0, every, 2·every, …` and always the last one.
 fn recorded(n: u64, steps: u64, every: u64) -> bool {
-    n == steps || n % every.max(1) == 0
+    n == steps || n.is_multiple_of(every.max(1))
 }
 
 struct Track {

@@ -206,7 +206,7 @@ pub fn integrate_state(
                         };
                         (h, true)
                     } else {
-                        h_next = h * factor.min(1.0).max(0.2);
+                        h_next = h * factor.clamp(0.2, 1.0);
                         sol.rejected += 1;
                         (0.0, false)
                     }
@@ -273,6 +273,7 @@ fn rk4_step(f: &Field, d: usize, y: &mut [f64], h: f64, ws: &mut Work) {
     }
 }
 
+#[allow(clippy::needless_range_loop)] // stage s reads rows of A and the stages before it
 /// One DOP853 step from `y` into `ws.y_new`; returns the scaled error norm (≤ 1: accept).
 fn dop853_step(f: &Field, d: usize, y: &[f64], h: f64, rtol: f64, ws: &mut Work) -> f64 {
     let n = y.len();
@@ -340,6 +341,7 @@ fn dop853_step(f: &Field, d: usize, y: &[f64], h: f64, rtol: f64, ws: &mut Work)
 
 /// Nodes `c_i` are implied by the rows of `A` (row sums); only `A`, `B` and the error
 /// weights are needed for an autonomous field.
+#[allow(clippy::excessive_precision)] // the published 30-digit values, as printed
 const DOP_A: [[f64; 12]; 12] = [
     [0.0; 12],
     [
@@ -499,6 +501,7 @@ const DOP_A: [[f64; 12]; 12] = [
 ];
 
 /// Weights of the 8th-order solution.
+#[allow(clippy::excessive_precision)] // the published 30-digit values, as printed
 const DOP_B: [f64; 12] = [
     5.42937341165687622380535766363e-2,
     0.0,
@@ -515,6 +518,7 @@ const DOP_B: [f64; 12] = [
 ];
 
 /// 5th-order error weights.
+#[allow(clippy::excessive_precision)] // the published 30-digit values, as printed
 const DOP_E5: [f64; 12] = [
     0.1312004499419488073250102996e-1,
     0.0,
@@ -531,6 +535,7 @@ const DOP_E5: [f64; 12] = [
 ];
 
 /// 3rd-order error weights: `B` minus the embedded weights `bhh`.
+#[allow(clippy::excessive_precision)] // the published 30-digit values, as printed
 const DOP_E3: [f64; 12] = [
     5.42937341165687622380535766363e-2 - 0.244094488188976377952755905512,
     0.0,

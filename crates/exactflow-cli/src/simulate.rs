@@ -293,7 +293,7 @@ fn run_ode(args: &SimulateArgs) -> Result<(), CliError> {
                 ));
             }
             let rtol = args.rtol.unwrap_or(1e-12);
-            if !(rtol >= 1e-15 && rtol <= 1e-2) {
+            if !(1e-15..=1e-2).contains(&rtol) {
                 return Err(CliError::usage(
                     "--rtol",
                     format!("must be in [1e-15, 1e-2], got {rtol}"),

@@ -8,6 +8,7 @@ use exactflow_core::scenario::{InitKind, InitSpec, ScenarioSpec};
 use exactflow_fast::FastSolution;
 
 #[test]
+#[allow(clippy::excessive_precision)]
 fn dop853_tableau_is_consistent() {
     // Published nodes (Hairer's dop853: c2 … c12).
     let c = [
