@@ -150,6 +150,148 @@ pub fn predict(e: &Exponents, k_theta_sign: i32) -> Prediction {
     }
 }
 
+/// One of the five exponents (an axis of the diagram).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExponentName {
+    /// `α_u`.
+    AlphaU,
+    /// `α_w`.
+    AlphaW,
+    /// `c_u`.
+    CU,
+    /// `c_w`.
+    CW,
+    /// `β`.
+    Beta,
+}
+
+impl ExponentName {
+    /// Every exponent, in documentation order.
+    pub const ALL: [ExponentName; 5] = [
+        ExponentName::AlphaU,
+        ExponentName::AlphaW,
+        ExponentName::CU,
+        ExponentName::CW,
+        ExponentName::Beta,
+    ];
+
+    /// The name as written on the command line (`alpha_u`, `c_w`, `beta`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            ExponentName::AlphaU => "alpha_u",
+            ExponentName::AlphaW => "alpha_w",
+            ExponentName::CU => "c_u",
+            ExponentName::CW => "c_w",
+            ExponentName::Beta => "beta",
+        }
+    }
+
+    /// Looks a name up.
+    pub fn parse(name: &str) -> Option<ExponentName> {
+        ExponentName::ALL
+            .into_iter()
+            .find(|e| e.name() == name.trim())
+    }
+}
+
+impl Exponents {
+    /// The standard (NTK) parametrization: `σ = 1` (`α = 0`), `η = 1` (`c = 0`),
+    /// `γ = 1/√d` (`β = ½`) — the kernel phase.
+    pub fn ntk() -> Exponents {
+        Exponents {
+            alpha_u: Q::zero(),
+            alpha_w: Q::zero(),
+            c_u: Q::zero(),
+            c_w: Q::zero(),
+            beta: Q::new(BigInt::one(), BigInt::from(2)),
+        }
+    }
+
+    /// Sets one exponent.
+    pub fn set(&mut self, name: ExponentName, v: Q) {
+        match name {
+            ExponentName::AlphaU => self.alpha_u = v,
+            ExponentName::AlphaW => self.alpha_w = v,
+            ExponentName::CU => self.c_u = v,
+            ExponentName::CW => self.c_w = v,
+            ExponentName::Beta => self.beta = v,
+        }
+    }
+}
+
+/// An axis of exponent space: exact values `LO + j(HI − LO)/(N − 1)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExponentAxis {
+    /// The exponent varied.
+    pub name: ExponentName,
+    /// Its exact values.
+    pub values: Vec<Q>,
+}
+
+/// Most points per exponent axis.
+pub const MAX_EXPONENT_POINTS: usize = 2000;
+
+impl ExponentAxis {
+    /// Parses `NAME=LO..HI:N` (exact numbers: `1/3`, `0.5`); `N = 1` gives `LO`.
+    ///
+    /// # Errors
+    /// A message naming what is wrong (the caller names the flag).
+    pub fn parse(text: &str) -> Result<ExponentAxis, String> {
+        let (name, range) = text
+            .split_once('=')
+            .ok_or_else(|| format!("{text:?}: expected NAME=LO..HI:N"))?;
+        let name = ExponentName::parse(name).ok_or_else(|| {
+            format!("{name:?} is not an exponent (alpha_u, alpha_w, c_u, c_w, beta)")
+        })?;
+        let (span, n) = range
+            .rsplit_once(':')
+            .ok_or_else(|| format!("{range:?}: expected LO..HI:N"))?;
+        let (lo, hi) = span
+            .split_once("..")
+            .ok_or_else(|| format!("{span:?}: expected LO..HI"))?;
+        let exact =
+            |s: &str| exactflow_core::number::parse_exact(s).map_err(|e| format!("{s:?}: {e}"));
+        let (lo, hi) = (exact(lo)?, exact(hi)?);
+        let n: usize = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("{n:?}: the number of points must be a positive integer"))?;
+        if n == 0 || n > MAX_EXPONENT_POINTS {
+            return Err(format!("{n} points: between 1 and {MAX_EXPONENT_POINTS}"));
+        }
+        let values = (0..n)
+            .map(|j| {
+                if n == 1 {
+                    lo.clone()
+                } else {
+                    &lo + (&hi - &lo) * Q::new(BigInt::from(j), BigInt::from(n - 1))
+                }
+            })
+            .collect();
+        Ok(ExponentAxis { name, values })
+    }
+}
+
+/// The diagram over two exponent axes (row-major, `y` outer), the other exponents taken
+/// from `base`; exact at every point.
+pub fn diagram(
+    base: &Exponents,
+    x: &ExponentAxis,
+    y: &ExponentAxis,
+    k_theta_sign: i32,
+) -> Vec<Prediction> {
+    let mut out = Vec::with_capacity(x.values.len() * y.values.len());
+    for yv in &y.values {
+        for xv in &x.values {
+            let mut e = base.clone();
+            e.set(y.name, yv.clone());
+            e.set(x.name, xv.clone());
+            out.push(predict(&e, k_theta_sign));
+        }
+    }
+    out
+}
+
 /// `2^e` exactly, when `e` is an integer.
 pub fn exact_pow2(e: &Q) -> Option<Q> {
     if !e.is_integer() {

@@ -6,6 +6,8 @@ use crate::error::CliError;
 use crate::output::emit;
 use crate::scenario_args::ScenarioArgs;
 use clap::Args;
+use exactflow_analysis::asymptotic::{diagram, ExponentAxis, ExponentName, Exponents, Phase};
+use exactflow_analysis::mechanism::Label;
 use exactflow_analysis::sweep::{Axis, Cell, Sweep, SweepError, MAX_CELLS};
 use rayon::prelude::*;
 use std::io::IsTerminal;
@@ -15,7 +17,9 @@ use std::path::PathBuf;
 #[derive(Debug, Args)]
 pub struct PhaseArgs {
     /// Horizontal axis PARAM=LO..HI[:log]:N; PARAM one of width, sigma_u, sigma_w, eta_u,
-    /// eta_w, gamma, exx, exy (e.g. sigma_u=1e-4..1:log:16).
+    /// eta_w, gamma, exx, exy (e.g. sigma_u=1e-4..1:log:16). Or, for the asymptotic
+    /// diagram in exponent space (MODEL.md §9), one of alpha_u, alpha_w, c_u, c_w, beta
+    /// with exact values (e.g. alpha_u=0..2:21); both axes then name exponents.
     #[arg(long, value_name = "PARAM=LO..HI[:log]:N", allow_hyphen_values = true)]
     pub x: String,
     /// Vertical axis, same syntax.
@@ -27,6 +31,23 @@ pub struct PhaseArgs {
     /// or not at all.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Exponent-space diagram: the exponents not on an axis, NAME=VALUE (repeatable;
+    /// default the NTK point alpha_u = alpha_w = c_u = c_w = 0, beta = 1/2).
+    #[arg(
+        long = "exponent",
+        value_name = "NAME=VALUE",
+        allow_hyphen_values = true
+    )]
+    pub exponents: Vec<String>,
+    /// Exponent-space diagram: the sign of k·θ* (decides alignment against
+    /// disalignment for balanced layers).
+    #[arg(
+        long = "k-theta-sign",
+        value_name = "SIGN",
+        default_value_t = 1,
+        allow_hyphen_values = true
+    )]
+    pub k_theta_sign: i32,
 }
 
 impl From<SweepError> for CliError {
@@ -100,6 +121,26 @@ fn row(c: &Cell) -> String {
 /// # Errors
 /// Usage and scenario errors (exit 2, nothing written), output errors.
 pub fn run(args: &PhaseArgs) -> Result<(), CliError> {
+    let is_exponent = |a: &str| {
+        a.split_once('=')
+            .is_some_and(|(n, _)| ExponentName::parse(n).is_some())
+    };
+    match (is_exponent(&args.x), is_exponent(&args.y)) {
+        (true, true) => return run_exponents(args),
+        (true, false) => {
+            return Err(CliError::usage(
+                "--y",
+                "the x axis is an exponent: the y axis must be one too (alpha_u, alpha_w, c_u, c_w, beta)",
+            ))
+        }
+        (false, true) => {
+            return Err(CliError::usage(
+                "--x",
+                "the y axis is an exponent: the x axis must be one too (alpha_u, alpha_w, c_u, c_w, beta)",
+            ))
+        }
+        (false, false) => {}
+    }
     let x = Axis::parse("--x", &args.x)?;
     let y = Axis::parse("--y", &args.y)?;
     if x.values.len().saturating_mul(y.values.len()) > MAX_CELLS {
@@ -158,6 +199,141 @@ pub fn run(args: &PhaseArgs) -> Result<(), CliError> {
         sweep.y.param.name()
     );
     let svg = crate::plot::phase_svg(&sweep.x, &sweep.y, &labels, &title)?;
+    std::fs::create_dir_all(&args.out).map_err(|source| CliError::Io {
+        what: format!("--out {}", args.out.display()),
+        source,
+    })?;
+    emit(csv.as_bytes(), Some(&args.out.join("phase.csv")))?;
+    emit(svg.as_bytes(), Some(&args.out.join("phase.svg")))
+}
+
+/// The categories of the exponent-space heatmap: phase and expected label.
+fn exponent_category(phase: Phase, label: Option<Label>) -> (String, plotters::style::RGBColor) {
+    use plotters::style::RGBColor;
+    let light = |c: RGBColor| RGBColor(c.0 / 2 + 128, c.1 / 2 + 128, c.2 / 2 + 128);
+    match (phase, label) {
+        (Phase::Divergent, _) | (_, None) => ("output diverges".into(), RGBColor(30, 30, 30)),
+        (Phase::Kernel, _) => ("kernel".into(), RGBColor(170, 170, 170)),
+        (p, Some(l)) => {
+            let c = crate::plot::label_color(l);
+            let name = format!("{}: {}", p.name(), l.name());
+            (name, if p == Phase::Critical { light(c) } else { c })
+        }
+    }
+}
+
+/// `phase` in exponent space: the asymptotic diagram of MODEL.md §9, decided exactly.
+fn run_exponents(args: &PhaseArgs) -> Result<(), CliError> {
+    let x = ExponentAxis::parse(&args.x).map_err(|m| CliError::usage("--x", m))?;
+    let y = ExponentAxis::parse(&args.y).map_err(|m| CliError::usage("--y", m))?;
+    if x.name == y.name {
+        return Err(CliError::usage(
+            "--y",
+            "the two axes name the same exponent",
+        ));
+    }
+    let mut base = Exponents::ntk();
+    for (i, e) in args.exponents.iter().enumerate() {
+        let flag = format!("--exponent[{i}]");
+        let (n, v) = e
+            .split_once('=')
+            .ok_or_else(|| CliError::usage(&flag, format!("{e:?}: expected NAME=VALUE")))?;
+        let name = ExponentName::parse(n).ok_or_else(|| {
+            CliError::usage(
+                &flag,
+                format!("{n:?} is not an exponent (alpha_u, alpha_w, c_u, c_w, beta)"),
+            )
+        })?;
+        if name == x.name || name == y.name {
+            return Err(CliError::usage(&flag, format!("{n} is already an axis")));
+        }
+        let v = exactflow_core::number::parse_exact(v)
+            .map_err(|err| CliError::usage(&flag, err.to_string()))?;
+        base.set(name, v);
+    }
+    if args.k_theta_sign == 0 || args.k_theta_sign.abs() != 1 {
+        return Err(CliError::usage("--k-theta-sign", "must be 1 or -1"));
+    }
+    let preds = diagram(&base, &x, &y, args.k_theta_sign);
+    let mut csv = String::new();
+    csv.push_str(&format!("# exactflow: {}\n", env!("CARGO_PKG_VERSION")));
+    csv.push_str("# command: phase (exponent space)\n");
+    csv.push_str(&format!(
+        "# x: {}
+# y: {}\n",
+        args.x, args.y
+    ));
+    let fixed: Vec<String> = ExponentName::ALL
+        .into_iter()
+        .filter(|n| *n != x.name && *n != y.name)
+        .map(|n| {
+            let v = match n {
+                ExponentName::AlphaU => &base.alpha_u,
+                ExponentName::AlphaW => &base.alpha_w,
+                ExponentName::CU => &base.c_u,
+                ExponentName::CW => &base.c_w,
+                ExponentName::Beta => &base.beta,
+            };
+            format!("{}={v}", n.name())
+        })
+        .collect();
+    csv.push_str(&format!(
+        "# fixed: {}; sign(k theta*)={}\n",
+        fixed.join(" "),
+        args.k_theta_sign
+    ));
+    csv.push_str("# exact: sigma^2 = d^-alpha, eta = d^c, gamma = d^-beta; x_u = 1 - alpha_u - c_u, kappa = -beta + (c_u + c_w)/2, rho = -kappa - max(x_u, x_w): kernel rho < 0, critical rho = 0, strong rho > 0; divergent when the initial output's exponent kappa + (x_u + x_w - 1)/2 > 0\n");
+    csv.push_str(&format!(
+        "{},{},phase,label,x_u,x_w,m,kappa,output0,rho,ntk0_exponent,omega_exponent\n",
+        x.name.name(),
+        y.name.name()
+    ));
+    let mut cats: Vec<(String, plotters::style::RGBColor)> = Vec::new();
+    let mut cells = Vec::with_capacity(preds.len());
+    let mut k = 0;
+    for yv in &y.values {
+        for xv in &x.values {
+            let Some(p) = preds.get(k) else { break };
+            k += 1;
+            csv.push_str(&format!(
+                "{xv},{yv},{},{},{},{},{},{},{},{},{},{}\n",
+                p.phase.name(),
+                p.label.map_or("none", |l| l.name()),
+                p.x_u,
+                p.x_w,
+                p.m,
+                p.kappa,
+                p.output0,
+                p.rho,
+                p.ntk0,
+                p.omega
+            ));
+            let cat = exponent_category(p.phase, p.label);
+            let idx = match cats.iter().position(|c| c.0 == cat.0) {
+                Some(i) => i,
+                None => {
+                    cats.push(cat);
+                    cats.len() - 1
+                }
+            };
+            cells.push(idx);
+        }
+    }
+    let axis = |a: &ExponentAxis| crate::plot::HeatAxis {
+        desc: a.name.name().to_string(),
+        ticks: a.values.iter().map(|v| v.to_string()).collect(),
+    };
+    let svg = crate::plot::heatmap_svg(
+        &axis(&x),
+        &axis(&y),
+        &cats,
+        &cells,
+        &format!(
+            "width-scaling phases: {} x {}",
+            x.name.name(),
+            y.name.name()
+        ),
+    )?;
     std::fs::create_dir_all(&args.out).map_err(|source| CliError::Io {
         what: format!("--out {}", args.out.display()),
         source,

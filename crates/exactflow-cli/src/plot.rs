@@ -54,33 +54,62 @@ fn tick(v: f64) -> String {
     }
 }
 
-/// The phase heatmap: one coloured cell per sweep cell (runs of equal labels in a row are
-/// merged into one rectangle, so large grids stay small), axes in cell-index space labelled
-/// with the parameter values (geometric axes are therefore drawn on a log scale), and a
-/// legend of the labels present.
+/// The phase heatmap of a sweep: one coloured cell per sweep cell, coloured by label
+/// (see [`heatmap_svg`]); geometric axes are drawn on a log scale.
 ///
 /// # Errors
 /// A drawing failure.
 pub fn phase_svg(x: &Axis, y: &Axis, labels: &[Label], title: &str) -> Result<String, CliError> {
-    let (nx, ny) = (x.values.len(), y.values.len());
+    let axis = |a: &Axis| HeatAxis {
+        desc: format!(
+            "{}{}",
+            a.param.name(),
+            if a.log { " (log scale)" } else { "" }
+        ),
+        ticks: a.values.iter().map(|v| tick(*v)).collect(),
+    };
+    let cats: Vec<(String, RGBColor)> = Label::ALL
+        .iter()
+        .map(|l| (l.name().to_string(), label_color(*l)))
+        .collect();
+    let cells: Vec<usize> = labels.iter().map(|l| l.code() as usize).collect();
+    heatmap_svg(&axis(x), &axis(y), &cats, &cells, title)
+}
+
+/// A heatmap axis: its description and the tick text of each cell index.
+pub struct HeatAxis {
+    /// Axis title.
+    pub desc: String,
+    /// Text of each value, in order.
+    pub ticks: Vec<String>,
+}
+
+/// A categorical heatmap: `cells[j·nx + i]` is the category (index into `cats`, each a
+/// name and a colour) of column `i`, row `j`. Runs of equal categories in a row are merged
+/// into one rectangle (large grids stay small); axes are in cell-index space labelled with
+/// the values; a legend lists the categories present.
+///
+/// # Errors
+/// A drawing failure.
+pub fn heatmap_svg(
+    x: &HeatAxis,
+    y: &HeatAxis,
+    cats: &[(String, RGBColor)],
+    cells: &[usize],
+    title: &str,
+) -> Result<String, CliError> {
+    let (nx, ny) = (x.ticks.len(), y.ticks.len());
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (900, 700)).into_drawing_area();
         root.fill(&WHITE).map_err(draw_err)?;
         let xs = |v: &f64| {
             let i = (*v as usize).min(nx.saturating_sub(1));
-            x.values.get(i).map(|v| tick(*v)).unwrap_or_default()
+            x.ticks.get(i).cloned().unwrap_or_default()
         };
         let ys = |v: &f64| {
             let i = (*v as usize).min(ny.saturating_sub(1));
-            y.values.get(i).map(|v| tick(*v)).unwrap_or_default()
-        };
-        let axis_name = |a: &Axis| {
-            format!(
-                "{}{}",
-                a.param.name(),
-                if a.log { " (log scale)" } else { "" }
-            )
+            y.ticks.get(i).cloned().unwrap_or_default()
         };
         let mut chart = ChartBuilder::on(&root)
             .caption(title, ("sans-serif", 22))
@@ -92,8 +121,8 @@ pub fn phase_svg(x: &Axis, y: &Axis, labels: &[Label], title: &str) -> Result<St
         chart
             .configure_mesh()
             .disable_mesh()
-            .x_desc(axis_name(x))
-            .y_desc(axis_name(y))
+            .x_desc(x.desc.as_str())
+            .y_desc(y.desc.as_str())
             .x_labels(8)
             .y_labels(8)
             .x_label_formatter(&xs)
@@ -102,33 +131,33 @@ pub fn phase_svg(x: &Axis, y: &Axis, labels: &[Label], title: &str) -> Result<St
             .axis_desc_style(("sans-serif", 16))
             .draw()
             .map_err(draw_err)?;
-        for l in Label::ALL {
+        for (k, (name, color)) in cats.iter().enumerate() {
             let mut rects = Vec::new();
             for j in 0..ny {
                 let mut i = 0;
                 while i < nx {
-                    if labels.get(j * nx + i) != Some(&l) {
+                    if cells.get(j * nx + i) != Some(&k) {
                         i += 1;
                         continue;
                     }
                     let start = i;
-                    while i < nx && labels.get(j * nx + i) == Some(&l) {
+                    while i < nx && cells.get(j * nx + i) == Some(&k) {
                         i += 1;
                     }
                     rects.push(Rectangle::new(
                         [(start as f64, j as f64), (i as f64, (j + 1) as f64)],
-                        label_color(l).filled(),
+                        color.filled(),
                     ));
                 }
             }
             if rects.is_empty() {
                 continue;
             }
-            let color = label_color(l);
+            let color = *color;
             chart
                 .draw_series(rects)
                 .map_err(draw_err)?
-                .label(l.name())
+                .label(name.as_str())
                 .legend(move |(px, py)| {
                     Rectangle::new([(px, py - 6), (px + 14, py + 6)], color.filled())
                 });
