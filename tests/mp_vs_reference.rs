@@ -369,3 +369,96 @@ fn hundred_thousand_digits_smoke() {
         }
     }
 }
+
+/// The certified path (lean forms first, the careful ones where they do not apply or do
+/// not certify) on the degenerate shapes of MODEL.md §4 and the corners of the lean forms:
+/// `s₀ = 0`, `δ₀ = 0`, the origin, `ω = 0`, a rank-one start with `θ* = 0` (a vanishing
+/// layer), a slope through zero, tiny initializations — every requested ball contains
+/// the reference and reaches its digits.
+#[test]
+fn certified_path_on_degenerate_shapes() {
+    use exactflow_core::{Column as C, Need};
+    let f = scenario_from_f64;
+    let cases = [
+        (
+            "s0 = 0",
+            f(1.0, 0.5, 0.5, 2.0, 2.0, &[0.3, -0.1], &[-0.3, 0.1]),
+        ),
+        (
+            "s0 = 0, theta = -1",
+            f(1.0, 0.5, 0.5, 2.0, -2.0, &[0.3, -0.1], &[-0.3, 0.1]),
+        ),
+        (
+            "delta0 = 0",
+            f(1.0, 2.0, 2.0, 1.0, 1.0, &[0.3, -0.1], &[0.3, -0.1]),
+        ),
+        (
+            "delta0 = 0, saddle",
+            f(1.0, 2.0, 2.0, 1.0, -1.0, &[0.3, -0.1], &[0.3, -0.1]),
+        ),
+        (
+            "origin",
+            f(1.0, 1.0, 1.0, 1.0, 1.5, &[0.0, 0.0], &[0.0, 0.0]),
+        ),
+        (
+            "omega = 0",
+            f(1.0, 1.0, 1.0, 1.0, 0.0, &[0.5, 0.5], &[0.5, 0.5]),
+        ),
+        (
+            "rank one, theta = 0",
+            f(0.7, 1.0, 2.0, 1.0, 0.0, &[0.5, 0.25], &[1.0, 0.5]),
+        ),
+        (
+            "slope through zero",
+            f(1.0, 1.0, 1.0, 1.0, 2.0, &[0.5, 0.1], &[-0.4, 0.3]),
+        ),
+        (
+            "tiny init",
+            f(1.0, 1.0, 1.0, 1.0, 1.0, &[1e-30, 2e-30], &[-1e-30, 3e-30]),
+        ),
+    ];
+    let needs = [
+        Need::ALL,
+        Need::from_columns(&[C::Z, C::Residual, C::Ntk, C::Alignment]),
+        Need::from_columns(&[C::Slope, C::Loss]),
+    ];
+    for (name, s) in cases {
+        let red = s.reduction();
+        let om = exactflow_fast::FastSolution::from_reduction(&red).omega();
+        let scale = if om > 0.0 { 1.0 / om } else { 1.0 };
+        let tf: Vec<f64> = [0.0, 0.25, 1.0, 3.0, 40.0, 200.0]
+            .iter()
+            .map(|k| {
+                let t: f64 = k * scale;
+                // Dyadic times (exact doubles): 2^-10 resolution.
+                (t * 1024.0).round() / 1024.0
+            })
+            .collect();
+        let tq: Vec<Q> = tf
+            .iter()
+            .map(|&t| f64_to_q(t).unwrap_or_default())
+            .collect();
+        for need in needs {
+            let cert = MpSolution::new(red.clone()).eval_certified(&tq, 30, need);
+            for (t, o) in tf.iter().zip(&cert.values) {
+                let r = reference(&red, *t, REF_PREC);
+                for (col, (cname, b, rv)) in C::VALUES.into_iter().zip(cells(o, &r)) {
+                    if !need.wants(col) || rv.is_nan() {
+                        continue;
+                    }
+                    assert!(
+                        holds(b, rv),
+                        "{name}: {cname} at t = {t}: {b:?} vs {rv:.40e}"
+                    );
+                    if !b.is_nan() && !rv.is_zero() {
+                        assert!(
+                            b.rel_rad_at_most(-102),
+                            "{name}: {cname} at t = {t} not certified: {}",
+                            b.rel_rad()
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

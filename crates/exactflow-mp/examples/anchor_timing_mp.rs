@@ -37,7 +37,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .map(|i| Q::new(((i as i64 * 7919) % 10007).into(), 1000.into()))
             .collect();
         let prec = (dps as f64 * std::f64::consts::LOG2_10).ceil() as u32 + 16;
-        for (label, ts) in [("grid", &grid), ("scattered", &scattered)] {
+        // Scattered times without a small common denominator (each its own prime
+        // denominator): no power table applies, every point takes a ball `exp`.
+        let generic: Vec<Q> = (0..n)
+            .map(|i| {
+                let p = [10007i64, 10009, 10037, 10039, 10061, 10067, 10069, 10079][i % 8];
+                Q::new(((i as i64 * 7919) % 10007 * 10 + 1).into(), p.into())
+            })
+            .collect();
+        for (label, ts) in [
+            ("grid", &grid),
+            ("scattered", &scattered),
+            ("scattered-generic", &generic),
+        ] {
             let full = best_of(3, || {
                 std::hint::black_box(sol.eval_at_prec(ts, prec));
             });
