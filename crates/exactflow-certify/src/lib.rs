@@ -424,5 +424,5 @@ fn taylor_vs_closed_form(s: &Scenario, mp: &MpSolution, times: &[Q], o: &Options
 }
 
 #[cfg(test)]
-#[path = "tests.rs"]
+#[path = "tests/certify.rs"]
 mod tests;

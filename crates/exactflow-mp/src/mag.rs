@@ -180,13 +180,27 @@ impl Mag {
         Mag::norm(self.m, self.e.saturating_add(k), true)
     }
 
-    /// `(larger, smaller, exponent gap)`, or `None` if either is zero/infinite.
+    /// `(larger, smaller, exponent gap)` of two finite nonzero magnitudes.
     fn ordered(a: Mag, b: Mag) -> (Mag, Mag, i64) {
         if a.e >= b.e {
             (a, b, a.e - b.e)
         } else {
             (b, a, b.e - a.e)
         }
+    }
+
+    /// `a + b` for finite nonzero `a`, `b`: the `f64` sum of the aligned mantissas
+    /// (rounded to nearest) and the larger exponent. The smaller term, when more than 60
+    /// bits below, is dropped: it is under an ulp of the larger mantissa (`2^(hi.e − 53)`),
+    /// so the caller's one-ulp outward step still covers it.
+    fn sum_mantissas(a: Mag, b: Mag) -> (f64, i64) {
+        let (hi, lo, gap) = Mag::ordered(a, b);
+        let s = if gap > 60 {
+            hi.m
+        } else {
+            hi.m + libm::ldexp(lo.m, -(gap as i32))
+        };
+        (s, hi.e)
     }
 
     /// `a + b`, rounded up.
@@ -200,14 +214,8 @@ impl Mag {
         if a.is_infinite() || b.is_infinite() {
             return Mag::INF;
         }
-        let (hi, lo, gap) = Mag::ordered(a, b);
-        // lo < 2^(hi.e − 60) ≤ an ulp of hi's mantissa (2^(hi.e − 53)): one step covers it.
-        let s = if gap > 60 {
-            hi.m
-        } else {
-            hi.m + libm::ldexp(lo.m, -(gap as i32))
-        };
-        Mag::norm(step_up(s), hi.e, true)
+        let (s, e) = Mag::sum_mantissas(a, b);
+        Mag::norm(step_up(s), e, true)
     }
 
     /// `a + b`, rounded down.
@@ -221,13 +229,8 @@ impl Mag {
         if a.is_infinite() || b.is_infinite() {
             return Mag::INF;
         }
-        let (hi, lo, gap) = Mag::ordered(a, b);
-        let s = if gap > 60 {
-            hi.m
-        } else {
-            hi.m + libm::ldexp(lo.m, -(gap as i32))
-        };
-        Mag::norm(step_down(s), hi.e, false)
+        let (s, e) = Mag::sum_mantissas(a, b);
+        Mag::norm(step_down(s), e, false)
     }
 
     /// `max(a − b, 0)`, rounded down.
