@@ -475,7 +475,8 @@ impl Need {
         }
     }
 
-    /// Whether `o`'s value for column `c` was asked for.
+    /// Whether the value of column `c` was asked for (`t` never is: it is not an
+    /// observable).
     pub fn wants(&self, c: crate::observables::Column) -> bool {
         use crate::observables::Column as C;
         match c {
