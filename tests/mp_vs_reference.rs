@@ -462,3 +462,35 @@ fn certified_path_on_degenerate_shapes() {
         }
     }
 }
+
+/// Times without a small common denominator (each its own prime denominator) take the
+/// dyadic table and a short series: every ball overlaps, and contains the midpoint of, an
+/// evaluation at 4000 bits point by point (direct `exp`).
+#[test]
+fn scattered_times_without_common_denominator() {
+    use exactflow_core::Need;
+    for s in sweep(6, 41) {
+        let red = s.reduction();
+        let om = exactflow_fast::FastSolution::from_reduction(&red).omega();
+        let primes = [10007i64, 10009, 10037, 10039, 10061, 10067, 10069, 10079];
+        let times: Vec<Q> = (0..16)
+            .map(|i| {
+                let t = (0.4 + 3.0 * i as f64) / om;
+                let p = primes[i % 8];
+                Q::new(((t * p as f64).round() as i64).into(), p.into())
+            })
+            .collect();
+        let sol = MpSolution::new(red.clone());
+        let got = sol.eval_certified(&times, 60, Need::ALL);
+        assert_eq!(got.uncertified, 0);
+        for (t, o) in times.iter().zip(&got.values) {
+            let hi = sol.eval_at_prec(std::slice::from_ref(t), 4000);
+            for (x, y) in o.to_array().into_iter().zip(hi[0].to_array()) {
+                assert!(x.overlaps(y), "{x:?} vs {y:?}");
+                if !y.is_nan() {
+                    assert!(x.contains(y.mid()), "{x:?} misses {}", y.mid());
+                }
+            }
+        }
+    }
+}

@@ -468,6 +468,31 @@ impl Ball {
         Ball::rounded(value_at_mid, r)
     }
 
+    /// `self / n` for an integer `n > 0`: `|a/n − am/n| ≤ ar/n`, plus the rounding of the
+    /// midpoint (MPFR's division by a machine integer: linear time). NaN for `n = 0`.
+    pub fn div_u64(self, n: u64) -> Ball {
+        if n == 0 || self.is_nan() {
+            return Ball::nan_like(self.prec());
+        }
+        let r = Mag::div_up(self.rad, Mag::from_u64_down(n));
+        let mut m = self.mid;
+        let o = m.div_assign_round(n, Round::Nearest);
+        Ball::rounded((m, o), r)
+    }
+
+    /// The same midpoint with `e` added to the radius (a truncation error bound).
+    pub fn add_error(self, e: Mag) -> Ball {
+        Ball {
+            rad: Mag::add_up(self.rad, e),
+            mid: self.mid,
+        }
+    }
+
+    /// An upper bound on `|x|` over the ball.
+    pub fn abs_up(&self) -> Mag {
+        Mag::add_up(Mag::from_float_up(&self.mid), self.rad)
+    }
+
     /// The same enclosure with its midpoint rounded to `prec` bits.
     pub fn round_to(self, prec: u32) -> Ball {
         if self.prec() == prec {

@@ -20,7 +20,8 @@ use ball::Ball;
 use exactflow_core::closed_form::Decay;
 use exactflow_core::closed_form::EXPM1_BELOW;
 use exactflow_core::number::Q;
-use exactflow_core::{Column, Constants, ExactReduction, Need, Observables, Scalar};
+use exactflow_core::{Column, Constants, ExactReduction, Need, Observables, Real, Scalar};
+use mag::Mag;
 
 /// Smallest and largest `--digits` the engine accepts.
 pub const MIN_DIGITS: u32 = 10;
@@ -120,6 +121,110 @@ impl PowTable {
             let p = self.entries.first()?[0].prec();
             Some(Ball::from_i32(1, &p))
         })
+    }
+}
+
+/// `e^{−y}` for a ball `y` with `|y| ≤ 1/4`, by its Taylor series evaluated with
+/// Paterson–Stockmeyer blocking: the powers `z, …, z^s` of `z = −y` (`s − 1` products),
+/// each block `Σ_i z^i/((bs+1)⋯(bs+i))` by divisions by machine integers (linear time),
+/// and the blocks joined by Horner's rule in `z^s` (one product and one integer division
+/// each). `N` terms with `2ρ^N/N! ≤ 2^-(prec+10)`, `ρ ≥ |y|`; that bound on the tail
+/// (`Σ_{j≥N} ρ^j/j! ≤ ρ^N/N!·1/(1 − ρ/(N+1))`) is added to the radius. `None` when
+/// `|y| > 1/4`.
+fn exp_neg_small(y: &Ball) -> Option<Ball> {
+    let prec = y.prec();
+    let rho = y.abs_up();
+    if rho > Mag::pow2(-2) {
+        return None;
+    }
+    let one = Ball::from_i32(1, &prec);
+    if rho.is_zero() {
+        return Some(one);
+    }
+    // Terms: N·log2(1/ρ) + log2(N!) ≥ prec + 11.
+    let l = -rho.log2_approx();
+    let (mut n, mut log_fact) = (1usize, 0f64);
+    while (n as f64) * l + log_fact < prec as f64 + 11.0 && n < 100_000 {
+        n += 1;
+        log_fact += (n as f64).log2();
+    }
+    // Block size: products of `s` factors ≤ N stay below 2^63.
+    let bits = usize::BITS - n.leading_zeros();
+    let s = (63 / bits.max(1)).max(1) as usize;
+    let z = -y.clone();
+    let mut pw: Vec<Ball> = Vec::with_capacity(s + 1);
+    pw.push(one.clone());
+    for i in 1..=s {
+        let next = if i % 2 == 0 {
+            pw.get(i / 2)?.square()
+        } else {
+            pw.get(i - 1)?.clone() * &z
+        };
+        pw.push(next);
+    }
+    let blocks = n.div_ceil(s);
+    let block = |b: usize| -> Option<Ball> {
+        let mut sum = one.clone();
+        let mut d: u64 = 1;
+        for i in 1..s.min(n - b * s) {
+            d = d.checked_mul((b * s + i) as u64)?;
+            sum = sum + pw.get(i)?.clone().div_u64(d);
+        }
+        Some(sum)
+    };
+    let mut acc = block(blocks - 1)?;
+    for b in (0..blocks - 1).rev() {
+        let mut p: u64 = 1;
+        for l in 1..=s {
+            p = p.checked_mul((b * s + l) as u64)?;
+        }
+        acc = block(b)? + (acc * pw.get(s)?).div_u64(p);
+    }
+    // Tail bound 2ρ^N/N!.
+    let mut tail = Mag::pow2(1);
+    for i in 1..=n {
+        tail = Mag::div_up(Mag::mul_up(tail, rho), Mag::from_u64_down(i as u64));
+    }
+    Some(acc.add_error(tail))
+}
+
+/// Times with no small common denominator: `t = k/2^m + r`, `0 ≤ r < 2^-m`, so that
+/// `e^{−ωt} = e^{−ωk/2^m}·e^{−ωr}` — the first factor from a [`PowTable`] with
+/// `L = 2^m`, the second by [`exp_neg_small`] (`ωr < 2^-3`).
+struct Dyadic {
+    table: PowTable,
+    m: u32,
+}
+
+impl Dyadic {
+    /// For times up to `tmax`: `m` as large as `k < 2^62` allows, and `ω·2^-m ≤ 1/8`.
+    fn new(omega: &Ball, tmax: f64, prec: u32) -> Option<Dyadic> {
+        if !tmax.is_finite() || tmax < 0.0 {
+            return None;
+        }
+        let int_bits = (tmax + 1.0).log2().ceil() as i64;
+        let m = (62 - int_bits).min(56);
+        if m < 8 || omega.to_f64() * 2f64.powi(-(m as i32)) > 0.125 {
+            return None;
+        }
+        let m = m as u32;
+        let l = num_bigint::BigInt::from(1u8) << m;
+        let kmax = ((tmax + 1.0) * 2f64.powi(m as i32)) as u64;
+        Some(Dyadic {
+            table: PowTable::new(omega, &l, kmax, prec)?,
+            m,
+        })
+    }
+
+    /// `e^{−ωt}` as a ball.
+    fn exp_neg(&self, omega: &Ball, t: &Q, prec: u32) -> Option<Ball> {
+        use num_traits::ToPrimitive;
+        let l = Q::from_integer(num_bigint::BigInt::from(1u8) << self.m);
+        let k = (t * &l).floor().to_integer();
+        let r = t - Q::from_integer(k.clone()) / &l;
+        let head = self.table.get(k.to_u64()?)?;
+        let y = omega.clone() * Ball::from_q(&r, &prec);
+        Some(head * &exp_neg_small(&y)?)
     }
 }
 
@@ -259,9 +364,20 @@ impl MpSolution {
                 .and_then(|(tab, ks, _)| tab.get(ks.get(1)?.checked_sub(*ks.first()?)?))
                 .unwrap_or_else(|| (-(omega.clone() * Ball::from_q(&step, &prec))).exp())
         });
+        // No common denominator: a dyadic table and a short series, where enough points
+        // share the table's cost (about 240 products).
+        let omega_f = omega.to_f64();
+        let dyadic = if table.is_none() && step_factor.is_none() && times.len() >= 8 {
+            let tmax = times
+                .iter()
+                .map(exactflow_core::number::q_to_f64)
+                .fold(0f64, f64::max);
+            Dyadic::new(&omega, tmax, prec)
+        } else {
+            None
+        };
         let mut carried: Option<Ball> = None;
         let mut out = Vec::with_capacity(times.len());
-        let omega_f = omega.to_f64();
         let l_f = table.as_ref().map(|(_, _, l)| *l);
         for (j, t) in times.iter().enumerate() {
             let tf = match (&table, l_f) {
@@ -275,7 +391,11 @@ impl MpSolution {
                 _ => None,
             };
             let from_table = || table.as_ref().and_then(|(tab, ks, _)| tab.get(*ks.get(j)?));
-            let dec = match from_prev.or_else(from_table) {
+            let from_dyadic = || match &dyadic {
+                Some(dy) if !small => dy.exp_neg(&omega, t, prec),
+                _ => None,
+            };
+            let dec = match from_prev.or_else(from_table).or_else(from_dyadic) {
                 Some(e) => Factor::Exp { e, small },
                 None => direct(t),
             };

@@ -95,6 +95,25 @@ impl Mag {
         Mag::norm(0.5, e.saturating_add(1), true)
     }
 
+    /// A lower bound on the integer `n` (exact below `2^53`).
+    pub fn from_u64_down(n: u64) -> Mag {
+        let f = n as f64;
+        // Rounded to nearest: exact below 2^53; one step down covers the rounding.
+        let f = if (f as u64) <= n { f } else { step_down(f) };
+        Mag::norm(f, 0, false)
+    }
+
+    /// `log2` of the value, approximately (for choosing series lengths; not a bound).
+    pub fn log2_approx(&self) -> f64 {
+        if self.is_zero() {
+            f64::NEG_INFINITY
+        } else if self.is_infinite() {
+            f64::INFINITY
+        } else {
+            self.e as f64 + self.m.log2()
+        }
+    }
+
     /// Whether the bound is zero.
     pub fn is_zero(&self) -> bool {
         self.m == 0.0

@@ -67,3 +67,33 @@ fn square_contains_the_squares_of_its_endpoints() {
         }
     }
 }
+
+#[test]
+fn short_exponential_series_contains_mpfr_exp() {
+    // e^{-y} for small balls y (exact and with radius), against MPFR's exp at 3x the
+    // precision: contained, and the radius within 2^8 ulp.
+    for prec in [64u32, 200, 1000, 3392] {
+        for (i, y) in [1e-30, -3e-17, 2.5e-9, -1e-4, 0.01, 0.2, -0.25]
+            .into_iter()
+            .enumerate()
+        {
+            let mid = Float::with_val(prec, y) * Float::with_val(prec, 3).sqrt() / 2u32;
+            let rad = if i % 2 == 0 {
+                Float::with_val(64, 0)
+            } else {
+                Float::with_val(64, mid.clone().abs() >> (prec as i32 + 4))
+            };
+            let b = Ball::new(mid.clone(), &rad);
+            let e = crate::exp_neg_small(&b).expect("|y| <= 1/4");
+            let exact = Float::with_val(3 * prec, -&mid).exp();
+            assert!(e.contains(&exact), "prec {prec}, y {y}: {e:?}");
+            assert!(
+                e.rel_rad_at_most(8 - prec as i64),
+                "prec {prec}, y {y}: {}",
+                e.rel_rad()
+            );
+        }
+        let too_big = Ball::new(Float::with_val(prec, 0.3), &Float::with_val(64, 0));
+        assert!(crate::exp_neg_small(&too_big).is_none());
+    }
+}
