@@ -481,7 +481,11 @@ fn scattered_times_without_common_denominator() {
             })
             .collect();
         let sol = MpSolution::new(red.clone());
-        let got = sol.eval_certified(&times, 60, Need::ALL);
+        // 400 digits: a working precision inside the dyadic path's range.
+        let got = sol.eval_certified(&times, 400, Need::ALL);
+        assert!(
+            (exactflow_mp::DYADIC_MIN_PREC..=exactflow_mp::DYADIC_MAX_PREC).contains(&got.prec)
+        );
         assert_eq!(got.uncertified, 0);
         for (t, o) in times.iter().zip(&got.values) {
             let hi = sol.eval_at_prec(std::slice::from_ref(t), 4000);
