@@ -208,48 +208,38 @@ impl Mag {
         }
     }
 
-    /// `a + b` for finite nonzero `a`, `b`: the `f64` sum of the aligned mantissas
-    /// (rounded to nearest) and the larger exponent. The smaller term, when more than 60
-    /// bits below, is dropped: it is under an ulp of the larger mantissa (`2^(hi.e − 53)`),
-    /// so the caller's one-ulp outward step still covers it.
-    fn sum_mantissas(a: Mag, b: Mag) -> (f64, i64) {
+    /// `a + b`, rounded up (`up`) or down. The mantissas are aligned and summed in `f64`
+    /// (round to nearest), then stepped one ulp outward. A term more than 60 bits below
+    /// the other is dropped: it is under an ulp of the larger mantissa (`2^(hi.e − 53)`),
+    /// so the outward step still covers it.
+    fn add_rounded(a: Mag, b: Mag, up: bool) -> Mag {
+        if a.is_zero() {
+            return b;
+        }
+        if b.is_zero() {
+            return a;
+        }
+        if a.is_infinite() || b.is_infinite() {
+            return Mag::INF;
+        }
         let (hi, lo, gap) = Mag::ordered(a, b);
         let s = if gap > 60 {
             hi.m
         } else {
             hi.m + libm::ldexp(lo.m, -(gap as i32))
         };
-        (s, hi.e)
+        let stepped = if up { step_up(s) } else { step_down(s) };
+        Mag::norm(stepped, hi.e, up)
     }
 
     /// `a + b`, rounded up.
     pub fn add_up(a: Mag, b: Mag) -> Mag {
-        if a.is_zero() {
-            return b;
-        }
-        if b.is_zero() {
-            return a;
-        }
-        if a.is_infinite() || b.is_infinite() {
-            return Mag::INF;
-        }
-        let (s, e) = Mag::sum_mantissas(a, b);
-        Mag::norm(step_up(s), e, true)
+        Mag::add_rounded(a, b, true)
     }
 
     /// `a + b`, rounded down.
     pub fn add_down(a: Mag, b: Mag) -> Mag {
-        if a.is_zero() {
-            return b;
-        }
-        if b.is_zero() {
-            return a;
-        }
-        if a.is_infinite() || b.is_infinite() {
-            return Mag::INF;
-        }
-        let (s, e) = Mag::sum_mantissas(a, b);
-        Mag::norm(step_down(s), e, false)
+        Mag::add_rounded(a, b, false)
     }
 
     /// `max(a − b, 0)`, rounded down.
