@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the scenario of ../shared/bench/anchors.py (width d, seed 0) as an exact
+"""Writes the scenario of benches/anchors.py (width d, seed 0) as an exact
 exactflow scenario file: every float of the anchor is written as the exact rational it
 is (fractions.Fraction), so both sides compute on the same numbers.
 
@@ -14,7 +14,7 @@ r = random.Random(0)
 u0 = [r.gauss(0, 1 / math.sqrt(d)) for _ in range(d)]
 w0 = [r.gauss(0, 1 / math.sqrt(d)) for _ in range(d)]
 q = lambda x: '"%s"' % Fraction(x)
-print("# The scenario of shared/bench/anchors.py (width %d, seed 0), floats written exactly." % d)
+print("# The scenario of benches/anchors.py (width %d, seed 0), floats written exactly." % d)
 print('name = "anchors-width-%d"' % d)
 print("[model]")
 print("gamma = %s\neta_u = %s\neta_w = %s" % (q(0.9), q(0.7), q(1.3)))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The fast engine beside numpy, measured in one run on the same scenario
-# (shared/bench/anchors.py's, written exactly in benches/anchor_scenario.toml).
+# (benches/anchors.py's, written exactly in benches/anchor_scenario.toml).
 # Same method on both sides (10^6 points, best of repeated runs); prints ns per point and
 # the ratio.
 #
@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${ANCHORS_PYTHON:-/tmp/anchors/bin/python}
-ANCHORS=${ANCHORS:-../shared/bench/anchors.py}
+ANCHORS=${ANCHORS:-benches/anchors.py}
 out=$(mktemp -d)
 # numpy is slowed by OPENBLAS_CORETYPE on some CPUs; unset it for this command alone.
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" "$ANCHORS" --width 100 --json "$out/anchors.json" | tee "$out/anchors.txt"

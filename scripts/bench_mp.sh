@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The mp engine beside mpmath, gmpy2 (MPFR) and python-flint (Arb), measured in one run on
-# the same scenario (shared/bench/anchors.py's, written exactly in
+# the same scenario (benches/anchors.py's, written exactly in
 # benches/anchor_scenario.toml); microseconds per time point and ratios.
 # Needs the anchors venv (see scripts/bench_fast.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${ANCHORS_PYTHON:-/tmp/anchors/bin/python}
-ANCHORS=${ANCHORS:-../shared/bench/anchors.py}
+ANCHORS=${ANCHORS:-benches/anchors.py}
 out=$(mktemp -d)
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" "$ANCHORS" --width 100 --json "$out/anchors.json" > "$out/anchors.txt"
 cargo run --release -q -p exactflow-mp --example anchor_timing_mp | tee "$out/mp.txt"

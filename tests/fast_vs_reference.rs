@@ -1,7 +1,7 @@
 //! The f64 fast path against independent references:
-//! (a) MODEL.md's literal formulas in MPFR at 4096 bits (tests/support),
+//! (a) docs/model.md's literal formulas in MPFR at 4096 bits (tests/support),
 //! (b) an RK4 integration of the raw 2d-dimensional flow,
-//! (c) the invariants of MODEL.md §6 along trajectories,
+//! (c) the invariants of docs/model.md §6 along trajectories,
 //! plus the hard corners of the issue, each named after the problem it pins.
 
 use exactflow_core::number::q_to_f64;
@@ -297,7 +297,7 @@ fn init_scale() -> impl Strategy<Value = f64> {
 }
 
 /// Structure of the initialization: generic, or one of the degenerate shapes of
-/// MODEL.md §4 (and rank-one / zero-layer corners of the norm formulas).
+/// docs/model.md §4 (and rank-one / zero-layer corners of the norm formulas).
 #[derive(Debug, Clone, Copy)]
 enum Shape {
     Generic,
@@ -355,7 +355,7 @@ proptest! {
 
     /// (a) + (c): on random scenarios (widths 1–8, balanced and unbalanced, tiny to large
     /// initializations, both target signs) every column matches the 4096-bit literal
-    /// evaluation of MODEL.md within the documented error model, from t = 0 to ωt = 720.
+    /// evaluation of docs/model.md within the documented error model, from t = 0 to ωt = 720.
     #[test]
     fn fast_matches_mpfr_reference(s in random_scenario()) {
         if let Err(e) = check_scenario(&s) {
@@ -404,7 +404,7 @@ proptest! {
         }
     }
 
-    /// Invariants of MODEL.md §6 along the closed-form trajectory:
+    /// Invariants of docs/model.md §6 along the closed-form trajectory:
     /// |u|²/η_u − |w|²/η_w = M for all t; slope = θ* + residual; loss = ½ae² + L*;
     /// ntk = γ²(η_u|w|² + η_w|u|²); |alignment| ≤ 1; z monotone; and the residual
     /// decays at the rate ω = a·ntk(∞).

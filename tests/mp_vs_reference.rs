@@ -1,5 +1,5 @@
 //! The arbitrary-precision engine (the shared closed form in MPFR balls) against the
-//! independent 4096-bit literal evaluation of MODEL.md: every ball contains the
+//! independent 4096-bit literal evaluation of docs/model.md: every ball contains the
 //! reference, balls are tight, precisions overlap, and certified evaluation reaches the
 //! requested digits — including late in training.
 
@@ -371,7 +371,7 @@ fn hundred_thousand_digits_smoke() {
 }
 
 /// The certified path (lean forms first, the careful ones where they do not apply or do
-/// not certify) on the degenerate shapes of MODEL.md §4 and the corners of the lean forms:
+/// not certify) on the degenerate shapes of docs/model.md §4 and the corners of the lean forms:
 /// `s₀ = 0`, `δ₀ = 0`, the origin, `ω = 0`, a rank-one start with `θ* = 0` (a vanishing
 /// layer), a slope through zero, tiny initializations — every requested ball contains
 /// the reference and reaches its digits.

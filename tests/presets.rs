@@ -1,4 +1,4 @@
-//! Each preset is in the regime it is named after (MODEL.md §9), judged on the exact
+//! Each preset is in the regime it is named after (docs/model.md §9), judged on the exact
 //! solution: z(∞), the NTK's relative change, the alignment, each layer's rotation.
 
 use exactflow_core::number::q_to_f64;
@@ -24,7 +24,7 @@ fn summary(name: &str) -> Summary {
     let red = s.reduction();
     let sol = FastSolution::from_reduction(&red);
     let (o0, oi) = (sol.eval(0.0), sol.eval(1e4 * sol.horizon()));
-    // Layer rotation (MODEL.md §5): ũ₀·ũ(t) = ((S+M)√z + (M+D)/√z)/4, and for w̃ with −M.
+    // Layer rotation (docs/model.md §5): ũ₀·ũ(t) = ((S+M)√z + (M+D)/√z)/4, and for w̃ with −M.
     let x = q_to_f64(&red.x) / q_to_f64(&red.eta_prod).sqrt();
     let p = q_to_f64(&red.p);
     let m = q_to_f64(&red.m);

@@ -1,6 +1,6 @@
 //! The exact checker's limits against an independent MPFR evaluation: the decimals that
 //! `exactflow-rational` derives rigorously from the exact tower elements agree with
-//! MODEL.md's limit formulas evaluated in MPFR at 400 bits (and with the literal closed
+//! docs/model.md's limit formulas evaluated in MPFR at 400 bits (and with the literal closed
 //! form late in training) to 1e-28 — over scenarios where η_u·η_w is and is not a square.
 
 use exactflow_core::number::parse_exact;
@@ -13,7 +13,7 @@ use rug::Float;
 
 const PREC: u32 = 400;
 
-/// MODEL.md §4–§5 limits in MPFR: (z₊, ntk(∞), ζ(∞), residual(∞)).
+/// docs/model.md §4–§5 limits in MPFR: (z₊, ntk(∞), ζ(∞), residual(∞)).
 fn mp_limits(s: &Scenario) -> [Float; 4] {
     let red = s.reduction();
     let f = |q| mpq(q, PREC);

@@ -1,7 +1,7 @@
 //! Reference snapshots (insta; files in the top-level `snapshots/`): for every preset, a
 //! certified 50-digit table from the mp engine and the exact limits from the rational
 //! checker. Each snapshot is *reviewed by the test itself* before it is compared: every
-//! printed digit is checked against MODEL.md's literal formulas evaluated independently
+//! printed digit is checked against docs/model.md's literal formulas evaluated independently
 //! at 4096 bits (`tests/support`), and the limits against that reference late in training;
 //! the fast path is then held to its documented bound against the snapshot's values.
 //! Values are formatted deterministically (MPFR rounds correctly), so the files are the

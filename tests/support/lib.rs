@@ -1,9 +1,9 @@
 //! Independent references the engines are tested against. Nothing here shares code with
 //! the engines' closed form:
 //!
-//! * [`reference`] evaluates MODEL.md §4–§5 *literally* (the naive formulas, with all
+//! * [`reference`] evaluates docs/model.md §4–§5 *literally* (the naive formulas, with all
 //!   their cancellations) in MPFR at thousands of bits, where cancellation is harmless;
-//! * [`rk4`] integrates the raw 2d-dimensional gradient flow of MODEL.md §2 in `f64`
+//! * [`rk4`] integrates the raw 2d-dimensional gradient flow of docs/model.md §2 in `f64`
 //!   with a fixed-step RK4 and a Richardson error estimate;
 //! * [`scenario_from_f64`] builds exact scenarios from sampled `f64` parameters.
 
@@ -39,10 +39,10 @@ pub struct RefObs {
     pub norm_w: Float,
 }
 
-/// MODEL.md §4–§5 evaluated literally in MPFR at `prec` bits at time `t` (an exact
+/// docs/model.md §4–§5 evaluated literally in MPFR at `prec` bits at time `t` (an exact
 /// `f64`). The naive formulas lose up to `log2(1/|residual|)` bits and more in
 /// degenerate corners, so callers use a precision far above what they compare to.
-/// Degenerate cases follow MODEL.md §4 case by case (solving the linear or logistic
+/// Degenerate cases follow docs/model.md §4 case by case (solving the linear or logistic
 /// equation directly).
 pub fn reference(red: &ExactReduction, t: f64, prec: u32) -> RefObs {
     let f = |q: &Q| mpq(q, prec);
@@ -132,7 +132,7 @@ pub fn rel_err(x: f64, r: &Float) -> f64 {
     (Float::with_val(r.prec(), e) / r.clone().abs()).to_f64()
 }
 
-/// Parameters of the raw flow (MODEL.md §2) in `f64`.
+/// Parameters of the raw flow (docs/model.md §2) in `f64`.
 #[derive(Debug, Clone, Copy)]
 pub struct FlowParams {
     /// η_u

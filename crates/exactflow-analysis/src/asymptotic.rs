@@ -1,4 +1,4 @@
-//! The width-scaling phase diagram of MODEL.md §9, in exponent space, with exact rational
+//! The width-scaling phase diagram of docs/model.md §9, in exponent space, with exact rational
 //! exponents.
 //!
 //! Width `d → ∞` with `σ_u² = d^{−α_u}`, `σ_w² = d^{−α_w}`, `η_u = d^{c_u}`, `η_w = d^{c_w}`,

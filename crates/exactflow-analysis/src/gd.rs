@@ -1,4 +1,4 @@
-//! Gradient descent (MODEL.md §2 and §6): one step per unit of time, the learning rates
+//! Gradient descent (docs/model.md §2 and §6): one step per unit of time, the learning rates
 //! `η_u, η_w` as step sizes,
 //!
 //! ```text
@@ -6,7 +6,7 @@
 //! ```
 //!
 //! * [`full_f64`] / [`full_mp`] iterate the width-`d` vectors (the real thing);
-//! * [`reduced_f64`] / [`reduced_mp`] iterate the exact three-scalar map of MODEL.md §6,
+//! * [`reduced_f64`] / [`reduced_mp`] iterate the exact three-scalar map of docs/model.md §6,
 //!   `P' = (1−c)²P`, `R' = (1+c)²R`, `M' = (1−c²)M`, `c = ake` — the same trajectory at
 //!   any width, in O(1) per step.
 //!
@@ -19,7 +19,7 @@
 //! * `z_n = |s_n|²/|s₀|² = Π (1 − c_i)²` (`s_{n+1} = (1 − c_n) s_n`: GD keeps the direction
 //!   of `s`, as the flow does; this is the GD analogue of the flow's `z`).
 //!
-//! Edge of stability (MODEL.md §7): a minimum is linearly stable for GD iff
+//! Edge of stability (docs/model.md §7): a minimum is linearly stable for GD iff
 //! `0 < a·ntk < 2`; [`Stability`] records the first step with `a·ntk_n ≥ 2`, the largest
 //! `a·ntk_n` seen, and the step at which the iteration left the `f64` range, if it did.
 
@@ -296,7 +296,7 @@ pub fn full_mp(scenario: &Scenario, steps: u64, every: u64, prec: u32) -> Run<Fl
     }
 }
 
-/// The three-scalar map of MODEL.md §6 in `f64` (`P, R, M` rounded from their exact
+/// The three-scalar map of docs/model.md §6 in `f64` (`P, R, M` rounded from their exact
 /// initial values).
 pub fn reduced_f64(red: &ExactReduction, steps: u64, every: u64) -> Run<f64> {
     let p = p64(red);

@@ -1,4 +1,4 @@
-//! exactflow-analysis: what the exact solution says about feature learning (MODEL.md §9),
+//! exactflow-analysis: what the exact solution says about feature learning (docs/model.md §9),
 //! and simulators to hold it against.
 //!
 //! * [`mechanism`] — the quantities comparing initialization and limit (NTK change,
@@ -10,13 +10,13 @@
 //! * [`asymptotic`] — the width-scaling phase diagram in exponent space, decided with
 //!   exact rational exponents, and the exponents it predicts for measurable quantities;
 //! * [`gd`] — gradient descent: the full width-`d` iteration (`f64` and MPFR) and the exact
-//!   three-scalar map of MODEL.md §6, with the edge of stability;
+//!   three-scalar map of docs/model.md §6, with the edge of stability;
 //! * [`ode`] — gradient flow of the raw `2d`-dimensional field by classical RK4 and by
 //!   Dormand–Prince 8(5,3).
 //!
 //! Architecture invariant: this crate knows no command line and no output format; the
 //! closed form is used only through `exactflow-core`/`exactflow-fast`, never copied (the
-//! mechanism quantities are limits `t → ∞`, written from MODEL.md §4–§5 in their own
+//! mechanism quantities are limits `t → ∞`, written from docs/model.md §4–§5 in their own
 //! stable forms, and tested against the closed form and the exact checker).
 
 #![warn(missing_docs)]

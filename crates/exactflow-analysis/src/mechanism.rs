@@ -1,7 +1,7 @@
-//! The mechanism of one trajectory (MODEL.md §9): the quantities that compare the
+//! The mechanism of one trajectory (docs/model.md §9): the quantities that compare the
 //! initialization with the limit `t → ∞`, and the label decided from them.
 //!
-//! Everything here is a closed-form function of the reduction (MODEL.md §3–§5) at
+//! Everything here is a closed-form function of the reduction (docs/model.md §3–§5) at
 //! `z(∞)`; no time stepping and no large-`t` evaluation. `u` and `w` move in
 //! `span{s₀, δ₀}` with `s = s₀√z`, `δ = δ₀/√z`, so
 //!
@@ -37,7 +37,7 @@ use num_traits::Zero;
 use std::f64::consts::FRAC_PI_2;
 use std::fmt;
 
-/// A trajectory's regime (MODEL.md §9).
+/// A trajectory's regime (docs/model.md §9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Label {
     /// Lazy: the NTK, the alignment and both layers' directions barely change.
@@ -133,7 +133,7 @@ pub enum ZLimit {
     Infinity,
 }
 
-/// The reduction of MODEL.md §3 rounded to `f64`, with its degenerate cases decided
+/// The reduction of docs/model.md §3 rounded to `f64`, with its degenerate cases decided
 /// beforehand (exactly, when built by [`Reduced::from_exact`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Reduced {
@@ -297,7 +297,7 @@ impl Reduced {
         }
     }
 
-    /// The limit of `z` (MODEL.md §4, degenerate cases included).
+    /// The limit of `z` (docs/model.md §4, degenerate cases included).
     ///
     /// With `A = ak²S/2`, `B = 2akθ*`, `C = ak²D/2`, `Q = A + (ω − B)/2 > 0`:
     /// `z₊ − 1 = −(A − B − C)/Q` (`A − B − C = 2ake₀`), and `z₊ = (B + ω)/(2A)` when
@@ -328,7 +328,7 @@ impl Reduced {
     }
 }
 
-/// The quantities of MODEL.md §9 for one trajectory. Undefined values (a layer that
+/// The quantities of docs/model.md §9 for one trajectory. Undefined values (a layer that
 /// starts at zero has no initial direction) are NaN.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Quantities {
@@ -381,7 +381,7 @@ pub fn analyse(r: &Reduced, th: &Thresholds) -> Mechanism {
     Mechanism { quantities, label }
 }
 
-/// The quantities of MODEL.md §9 (module docs for the forms).
+/// The quantities of docs/model.md §9 (module docs for the forms).
 pub fn quantities(r: &Reduced) -> Quantities {
     let k2 = r.k * r.k;
     let ntk0 = k2 * (r.pu + r.pw);
@@ -470,7 +470,7 @@ pub fn quantities(r: &Reduced) -> Quantities {
     }
 }
 
-/// The label of MODEL.md §9 from the quantities (rules and thresholds: module docs).
+/// The label of docs/model.md §9 from the quantities (rules and thresholds: module docs).
 pub fn classify(r: &Reduced, q: &Quantities, th: &Thresholds) -> Label {
     let to_origin = r.origin || matches!(r.z_limit(), ZLimit::Zero | ZLimit::Infinity);
     if to_origin && r.theta_sign != 0 {

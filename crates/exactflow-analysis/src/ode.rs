@@ -1,4 +1,4 @@
-//! Gradient flow (MODEL.md §2) by numerical integration of the raw `2d`-dimensional field
+//! Gradient flow (docs/model.md §2) by numerical integration of the raw `2d`-dimensional field
 //!
 //! ```text
 //! du/dt = −η_u a γ e w,   dw/dt = −η_w a γ e u,   e = γ u·w − θ*,
@@ -12,11 +12,11 @@
 //! Two scalars ride along as extra components of the same system, so the table keeps its
 //! relative accuracy late in training: the residual, by `de/dt = −a·ntk(u, w)·e` (the chain
 //! rule applied to the field; `e` computed as `γ u·w − θ*` would lose every digit once
-//! `|e| ≪ |θ*|`), and `φ = ln z` by `dφ/dt = −2ake` (MODEL.md §3: `z = e^{−2Φ}`,
+//! `|e| ≪ |θ*|`), and `φ = ln z` by `dφ/dt = −2ake` (docs/model.md §3: `z = e^{−2Φ}`,
 //! `Φ' = ake`).
 //!
 //! Steps land exactly on the output times. RK4 takes steps `h = h_rel/λ` with
-//! `λ = a(ntk + |k e|)`, a bound on the field's Jacobian (MODEL.md §7); DOP853 controls the
+//! `λ = a(ntk + |k e|)`, a bound on the field's Jacobian (docs/model.md §7); DOP853 controls the
 //! local error against `rtol` per block (`u`, `w`: relative to the block's largest entry;
 //! `e`: relative; `φ`: absolute, i.e. relative in `z`).
 

@@ -48,7 +48,7 @@ pub enum Param {
 }
 
 impl Param {
-    /// Every parameter, in CLI.md order.
+    /// Every parameter, in docs/cli.md order.
     pub const ALL: [Param; 8] = [
         Param::Width,
         Param::SigmaU,

@@ -1,4 +1,4 @@
-//! The binary's errors and their exit codes (CLI.md, "Exit status").
+//! The binary's errors and their exit codes (docs/cli.md, "Exit status").
 
 use exactflow_core::ScenarioError;
 use thiserror::Error;

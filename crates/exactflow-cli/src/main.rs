@@ -48,7 +48,7 @@ enum Command {
     /// Figure: alignment(t), loss(t) (log scale) and ntk(t) — the closed form as curves,
     /// simulated gradient descent as points — written as an SVG.
     Plot(plot::PlotArgs),
-    /// Check MODEL.md's claims in exact rational arithmetic: conservation, GD drift, fixed
+    /// Check docs/model.md's claims in exact rational arithmetic: conservation, GD drift, fixed
     /// points (--point-u/--point-w), the Riccati identity, the observables, and the exact
     /// limits with rigorous decimals. Exit 0: all hold; 1: a check failed (named).
     Check(check::CheckArgs),

@@ -1,4 +1,4 @@
-//! `exactflow mechanism`: the regime of one trajectory (MODEL.md §9) — the quantities
+//! `exactflow mechanism`: the regime of one trajectory (docs/model.md §9) — the quantities
 //! comparing initialization and limit, and the label decided from them
 //! (`exactflow_analysis::mechanism` documents the forms and the thresholds).
 

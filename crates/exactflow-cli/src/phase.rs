@@ -18,7 +18,7 @@ use std::path::PathBuf;
 pub struct PhaseArgs {
     /// Horizontal axis PARAM=LO..HI[:log]:N; PARAM one of width, sigma_u, sigma_w, eta_u,
     /// eta_w, gamma, exx, exy (e.g. sigma_u=1e-4..1:log:16). Or, for the asymptotic
-    /// diagram in exponent space (MODEL.md §9), one of alpha_u, alpha_w, c_u, c_w, beta
+    /// diagram in exponent space (docs/model.md §9), one of alpha_u, alpha_w, c_u, c_w, beta
     /// with exact values (e.g. alpha_u=0..2:21); both axes then name exponents.
     #[arg(long, value_name = "PARAM=LO..HI[:log]:N", allow_hyphen_values = true)]
     pub x: String,
@@ -222,7 +222,7 @@ fn exponent_category(phase: Phase, label: Option<Label>) -> (String, plotters::s
     }
 }
 
-/// `phase` in exponent space: the asymptotic diagram of MODEL.md §9, decided exactly.
+/// `phase` in exponent space: the asymptotic diagram of docs/model.md §9, decided exactly.
 fn run_exponents(args: &PhaseArgs) -> Result<(), CliError> {
     let x = ExponentAxis::parse(&args.x).map_err(|m| CliError::usage("--x", m))?;
     let y = ExponentAxis::parse(&args.y).map_err(|m| CliError::usage("--y", m))?;

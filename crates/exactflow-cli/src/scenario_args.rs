@@ -1,4 +1,4 @@
-//! The scenario flags shared by every command that evaluates a trajectory (CLI.md,
+//! The scenario flags shared by every command that evaluates a trajectory (docs/cli.md,
 //! "Scenario input"), and their layering: preset, then file, then flags.
 
 use crate::error::CliError;
@@ -12,7 +12,7 @@ use std::path::PathBuf;
 /// Scenario input. Flags override the file or preset field by field.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ScenarioArgs {
-    /// Scenario file (TOML; schema in CLI.md).
+    /// Scenario file (TOML; schema in docs/cli.md).
     #[arg(long, value_name = "FILE.toml", help_heading = "Scenario")]
     pub scenario: Option<PathBuf>,
     /// Built-in scenario: alignment | disalignment | rescaling | kernel | saddle.

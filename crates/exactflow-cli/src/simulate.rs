@@ -4,9 +4,9 @@
 //!   (the independent oracle of the closed form);
 //! * `rk4`, `dop853` integrate the same flow in `f64` (`exactflow_analysis::ode`);
 //! * `gd` iterates full width-`d` gradient descent (`f64`, or MPFR with `--digits`), and
-//!   `gd-reduced` the exact three-scalar map of MODEL.md §6 (`exactflow_analysis::gd`).
+//!   `gd-reduced` the exact three-scalar map of docs/model.md §6 (`exactflow_analysis::gd`).
 //!
-//! GD rows have `t` = the step number: MODEL.md §2 takes the learning rates as step sizes,
+//! GD rows have `t` = the step number: docs/model.md §2 takes the learning rates as step sizes,
 //! one step per unit of time, so step `n` is comparable with the flow at time `n` (GD is
 //! Euler's method on the flow with `dt = 1`). The edge of stability (`a·ntk ≥ 2`) is
 //! reported in the metadata and warned about on stderr.
@@ -217,12 +217,12 @@ fn run_gd(args: &SimulateArgs) -> Result<(), CliError> {
     let _ = digits;
     table.metadata.push((
         "time".into(),
-        "t = GD step number (learning rates are step sizes, one step per unit of time: MODEL.md section 2)".into(),
+        "t = GD step number (learning rates are step sizes, one step per unit of time: docs/model.md section 2)".into(),
     ));
     table.metadata.push((
         "precision".into(),
         if reduced {
-            "the exact three-scalar GD map of MODEL.md section 6 (P, R, M), residual and z carried by exact multiplicative identities".into()
+            "the exact three-scalar GD map of docs/model.md section 6 (P, R, M), residual and z carried by exact multiplicative identities".into()
         } else {
             "full width-d gradient descent; residual and z carried by exact multiplicative identities of the GD step (relative accuracy kept as they shrink)".into()
         },

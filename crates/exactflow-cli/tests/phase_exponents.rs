@@ -1,4 +1,4 @@
-//! `exactflow phase` in exponent space: the asymptotic diagram of MODEL.md §9 on exact
+//! `exactflow phase` in exponent space: the asymptotic diagram of docs/model.md §9 on exact
 //! rational exponents — checked against the defining inequalities recomputed here.
 
 use std::process::{Command, Output};

@@ -58,7 +58,7 @@ fn table(o: &Output) -> (Vec<String>, Vec<Vec<String>>) {
     )
 }
 
-/// Independent reference: GD of MODEL.md §2 on the vectors, literally, in MPFR at 50
+/// Independent reference: GD of docs/model.md §2 on the vectors, literally, in MPFR at 50
 /// decimal digits (167 bits) — `e = γ u·w − θ*` recomputed from the vectors every step.
 fn reference_residuals(steps: usize) -> Vec<Float> {
     let p = 167;

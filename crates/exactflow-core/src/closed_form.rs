@@ -1,4 +1,4 @@
-//! The closed-form solution of MODEL.md §4–§5, written once for every engine.
+//! The closed-form solution of docs/model.md §4–§5, written once for every engine.
 //!
 //! [`Constants::new`] rounds the exact reduction into a [`Real`] type once;
 //! [`Constants::eval`] evaluates every observable at a time `t`. Every formula used here
@@ -151,7 +151,7 @@ pub struct Decay<R> {
     pub tau: R,
 }
 
-/// Every observable of MODEL.md §5 at one time point, in the order of the trajectory
+/// Every observable of docs/model.md §5 at one time point, in the order of the trajectory
 /// schema ([`crate::observables::Column`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Observables<R> {
@@ -763,7 +763,7 @@ impl<R: Real> Constants<R> {
     /// apply — the degenerate shapes (origin, `s₀ = 0`, `δ₀ = 0`, `N = 0`, `Q = 0`, a
     /// vanishing layer), `ω = 0`, or the norms asked for: use [`Constants::eval_at`].
     ///
-    /// The forms (MODEL.md §4–§5 with `num = E + N(1−E)/ω`, `den = E + Q(1−E)/ω`):
+    /// The forms (docs/model.md §4–§5 with `num = E + N(1−E)/ω`, `den = E + Q(1−E)/ω`):
     /// `z = num/den`, `1/z = den/num`, `e = E (e₀A/Q·z + e₀W/Q)/num` (a product: no
     /// cancellation however small `e`) or, with `residual_from_slope`, `e = slope − θ*`
     /// (two operations fewer, but it loses `log2(|θ*|/|e|)` bits: for early times, when

@@ -3,10 +3,10 @@
 //!
 //! The exact solution of a one-hidden-layer linear network on one-dimensional data,
 //! trained by gradient flow with layer-wise learning rates (Xu & Ziyin, ICLR 2025), as
-//! specified in `spec/MODEL.md`:
+//! specified in `spec/docs/model.md`:
 //!
 //! * [`scenario`] — the problem, held exactly (rationals), parsed and validated;
-//! * [`reduction`] — the exact scalars the dynamics reduces to (MODEL.md §3);
+//! * [`reduction`] — the exact scalars the dynamics reduces to (docs/model.md §3);
 //! * [`closed_form`] — the closed form, written once over the [`real::Real`] trait;
 //! * [`observables`] — the trajectory schema (column names and order);
 //! * [`number`] — exact parsing, correctly rounded conversions, decimal formatting;

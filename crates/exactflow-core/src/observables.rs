@@ -1,4 +1,4 @@
-//! The trajectory schema: column names, their order and their definitions (CLI.md).
+//! The trajectory schema: column names, their order and their definitions (docs/cli.md).
 //!
 //! Every engine and every output format takes its column names from here.
 
@@ -10,7 +10,7 @@ use thiserror::Error;
 pub enum Column {
     /// Time `t` (for GD simulations: the step number).
     T,
-    /// `z(t) = e^{−2Φ(t)}`, the scalar the dynamics reduces to (MODEL.md §3).
+    /// `z(t) = e^{−2Φ(t)}`, the scalar the dynamics reduces to (docs/model.md §3).
     Z,
     /// `γ u·w`, the network's slope.
     Slope,

@@ -1,4 +1,4 @@
-//! Built-in scenarios, one per regime of MODEL.md §9.
+//! Built-in scenarios, one per regime of docs/model.md §9.
 //!
 //! All use `E[x²] = 1`, `η_u = η_w = 1` and a seeded Gaussian initialization (so width
 //! and σ sweeps apply to them). The regime each is in is checked against the exact

@@ -1,4 +1,4 @@
-//! The reduction of MODEL.md §3, held exactly.
+//! The reduction of docs/model.md §3, held exactly.
 //!
 //! Everything the closed form needs is a rational function of the scenario's numbers
 //! except for two square roots: `√(η_u η_w)` (inside `k` and `ũ₀·w̃₀`) and `ω`. This
@@ -12,7 +12,7 @@
 use crate::number::Q;
 use num_traits::{Signed, Zero};
 
-/// Exact scalar summary of a scenario (MODEL.md §1–§4, in normalized coordinates).
+/// Exact scalar summary of a scenario (docs/model.md §1–§4, in normalized coordinates).
 ///
 /// Notation: `ũ₀ = u₀/√η_u`, `w̃₀ = w₀/√η_w`, `s₀ = ũ₀ + w̃₀`, `δ₀ = ũ₀ − w̃₀`,
 /// `X̃ = ũ₀·w̃₀ = x/√(η_u η_w)`.

@@ -486,7 +486,7 @@ impl Scenario {
         }
     }
 
-    /// The exact reduction of MODEL.md §3.
+    /// The exact reduction of docs/model.md §3.
     pub fn reduction(&self) -> ExactReduction {
         let (uu, ww, uw) = self.initial_sums();
         ExactReduction::new(
@@ -579,7 +579,7 @@ pub fn read_toml_file(path: &std::path::Path) -> Result<ScenarioSpec, ScenarioEr
     Ok(spec)
 }
 
-/// Parses scenario TOML text (schema in CLI.md). Numbers may be quoted strings or bare
+/// Parses scenario TOML text (schema in docs/cli.md). Numbers may be quoted strings or bare
 /// TOML numbers; both are read exactly from their text. Unknown keys are errors.
 ///
 /// # Errors

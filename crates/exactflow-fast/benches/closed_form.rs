@@ -1,5 +1,5 @@
 //! Per-time-point cost of the f64 closed form on the scenario of
-//! `shared/bench/anchors.py` (width 100, grid on [0, 10]), for the four observables
+//! `benches/anchors.py` (width 100, grid on [0, 10]), for the four observables
 //! that anchors.py's numpy row computes (z, residual, ntk, alignment) and for all nine
 //! columns. Compare with `scripts/bench_fast.sh`, which runs numpy's row beside it.
 

@@ -1,4 +1,4 @@
-//! Times the fast engine the way `shared/bench/anchors.py` times numpy: the same
+//! Times the fast engine the way `benches/anchors.py` times numpy: the same
 //! scenario (benches/anchor_scenario.toml), 10^6 time points on [0, 10], best of 5,
 //! nanoseconds per point. Prints one line per variant; `scripts/bench_fast.sh` puts them
 //! beside numpy's row measured in the same run.

@@ -1,4 +1,4 @@
-//! exactflow-fast: the closed form of MODEL.md §4–§5 in `f64`.
+//! exactflow-fast: the closed form of docs/model.md §4–§5 in `f64`.
 //!
 //! The mathematics lives in [`exactflow_core::closed_form`], written once for every
 //! engine; this crate instantiates it at `f64`, evaluates it over many time points, and
@@ -10,7 +10,7 @@
 //! its exact value once, correctly (irrational ones through a correctly rounded square
 //! root of an exact rational), and every observable is then evaluated in a form free of
 //! cancellation (`docs/derivation.md`). The resulting guarantee, checked by the test
-//! suite against a 4096-bit MPFR evaluation of MODEL.md's own formulas:
+//! suite against a 4096-bit MPFR evaluation of docs/model.md's own formulas:
 //!
 //! * `z`, `residual`, `loss`, `ntk`: relative error ≤ [`REL_TOL`]` + ωt·`[`OMEGA_T_TOL`],
 //!   down to the bottom of `f64`'s normal range (a residual of 1e-300 keeps its digits);

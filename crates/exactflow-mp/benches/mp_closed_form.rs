@@ -1,5 +1,5 @@
 //! Per-time-point cost of the arbitrary-precision engine on the scenario of
-//! `shared/bench/anchors.py` (width 100, times on [0, 10]) at 50, 1000 and 10,000
+//! `benches/anchors.py` (width 100, times on [0, 10]) at 50, 1000 and 10,000
 //! digits: the plain ball evaluation of all eight observables at a fixed precision, and
 //! the certified (adaptive) evaluation of anchors.py's four observables (z, residual,
 //! ntk, alignment), on a uniform grid and at scattered times. Criterion reports the time

@@ -1,4 +1,4 @@
-//! Times the arbitrary-precision engine the way `shared/bench/anchors.py` times mpmath,
+//! Times the arbitrary-precision engine the way `benches/anchors.py` times mpmath,
 //! gmpy2 and python-flint: the anchors scenario (benches/anchor_scenario.toml), a grid
 //! on [0, 10], microseconds per time point (the cost of one point subtracted as setup),
 //! best of 3; at 50, 1000 and 10000 digits, for the plain ball evaluation of all eight observables at fixed

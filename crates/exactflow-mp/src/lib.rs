@@ -1,11 +1,11 @@
-//! exactflow-mp: the closed form of MODEL.md at any precision, with certified bounds.
+//! exactflow-mp: the closed form of docs/model.md at any precision, with certified bounds.
 //!
 //! The mathematics is [`exactflow_core::closed_form`], the same code the `f64` engine
 //! runs, instantiated at [`ball::Ball`] — MPFR midpoint–radius balls whose every
 //! operation encloses the exact result. So each value comes with a bound that proves it:
 //! the ball contains the exact value of the closed form at the exact (rational) time.
 //! What is certified is the *evaluation* of the closed form; the closed form itself is
-//! checked against MODEL.md's literal formulas and an independent integration of the
+//! checked against docs/model.md's literal formulas and an independent integration of the
 //! raw flow by the test suite.
 //!
 //! [`MpSolution::eval_certified`] raises the working precision until every value's

@@ -1,4 +1,4 @@
-//! An independent oracle: the raw `2d`-dimensional gradient flow of MODEL.md §2,
+//! An independent oracle: the raw `2d`-dimensional gradient flow of docs/model.md §2,
 //!
 //! ```text
 //! du/dt = −η_u a γ e w,   dw/dt = −η_w a γ e u,   e = γ u·w − θ*,

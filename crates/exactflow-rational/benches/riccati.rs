@@ -1,4 +1,4 @@
-//! The symbolic proof that MODEL.md's closed form solves the Riccati equation (all
+//! The symbolic proof that docs/model.md's closed form solves the Riccati equation (all
 //! coefficients at once, `riccati::symbolic`: the general family plus the degenerate
 //! ones), against anchors.py's SymPy `simplify` of the same statement; and the full exact
 //! check of a width-100 rational scenario.

@@ -1,8 +1,8 @@
-//! The chain from the weights to `z` and to every observable of MODEL.md §5, as exact
+//! The chain from the weights to `z` and to every observable of docs/model.md §5, as exact
 //! polynomial identities in `ρ = √z` over `K₁` — so they hold at every time, not only at
 //! sample points.
 //!
-//! The trajectory ansatz of MODEL.md §3, scaled into `K₁` (`ŝ = √η_u s₀`, `δ̂ = √η_u δ₀`):
+//! The trajectory ansatz of docs/model.md §3, scaled into `K₁` (`ŝ = √η_u s₀`, `δ̂ = √η_u δ₀`):
 //!
 //! ```text
 //!     U(ρ) = 2ρ·u = ŝ ρ² + δ̂,     W(ρ) = 2ρ·w = (√(η_uη_w)/η_u)(ŝ ρ² − δ̂)
@@ -10,7 +10,7 @@
 //!
 //! Checked: `U(1) = 2u₀`, `W(1) = 2w₀` (the ansatz starts at the initialization); the
 //! ansatz follows the gradient-flow field when `dρ/dt = −ake·ρ` (i.e. `dz/dt = −2akez`),
-//! as vector identities; and each observable computed from the vectors equals MODEL.md's
+//! as vector identities; and each observable computed from the vectors equals docs/model.md's
 //! formula in `S, D, M, z`: slope, ntk, `|ũ|²`, `|w̃|²`, alignment (through
 //! `16z²|ũ|²|w̃|² = (Sz² + D)² − 4M²z²` and `4z ũ·w̃ = Sz² − D`), the layer rotations
 //! `ũ₀·ũ`, `w̃₀·w̃`, and the loss `L(u, w) = ½ a e² + L*` from the data moments.
@@ -20,7 +20,7 @@ use crate::model::{q, Exact, E1};
 use crate::poly::PolyRing;
 use exactflow_core::Q;
 
-/// The claimed observable formulas (MODEL.md: `slope = 1/4·k(Sz − D/z)`,
+/// The claimed observable formulas (docs/model.md: `slope = 1/4·k(Sz − D/z)`,
 /// `ntk = 1/2·k²(Sz + D/z)`, `|ũ|² = (Sz + 2M + D/z)/4`, rate `dρ/dt = −ake·ρ`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChainClaim {
@@ -35,7 +35,7 @@ pub struct ChainClaim {
 }
 
 impl ChainClaim {
-    /// MODEL.md §3, §5.
+    /// docs/model.md §3, §5.
     pub fn model() -> Self {
         ChainClaim {
             slope: q(1) / q(4),

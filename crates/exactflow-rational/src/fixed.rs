@@ -1,4 +1,4 @@
-//! Fixed points of the flow (MODEL.md §7): exact stationarity of a rational point and its
+//! Fixed points of the flow (docs/model.md §7): exact stationarity of a rational point and its
 //! classification, with the Jacobian's eigen-structure verified by exact Jacobian–vector
 //! products (dual numbers over ℚ or `K₁`, no hand-written derivative).
 //!
@@ -19,7 +19,7 @@ use num_traits::{Signed, Zero};
 use std::cmp::Ordering;
 
 /// The claimed eigenvalue at a minimum: `−a·ntk` with
-/// `ntk = γ²(c_w |w|² + c_u |u|²)` (MODEL.md: `c_w = η_u`, `c_u = η_w`).
+/// `ntk = γ²(c_w |w|² + c_u |u|²)` (docs/model.md: `c_w = η_u`, `c_u = η_w`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MinimumClaim {
     /// `c_w`.
@@ -29,7 +29,7 @@ pub struct MinimumClaim {
 }
 
 impl MinimumClaim {
-    /// MODEL.md §5, §7.
+    /// docs/model.md §5, §7.
     pub fn model(p: &FlowParams) -> Self {
         MinimumClaim {
             ww: p.eta_u.clone(),
@@ -38,7 +38,7 @@ impl MinimumClaim {
     }
 }
 
-/// The claimed saddle eigenvalues `±f·a k θ*` (MODEL.md: `f = 1`).
+/// The claimed saddle eigenvalues `±f·a k θ*` (docs/model.md: `f = 1`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SaddleClaim {
     /// `f`.

@@ -1,4 +1,4 @@
-//! Gradient descent, exactly (MODEL.md §2 and §6).
+//! Gradient descent, exactly (docs/model.md §2 and §6).
 //!
 //! GD from the initialization in rationals held over a common denominator
 //! ([`IntVec`]): `u' = u − κ_u e w`, `w' = w − κ_w e u`, `κ_u = η_u a γ`, `κ_w = η_w a γ`.
@@ -154,7 +154,7 @@ fn joint_reduce(mut u: IntVec, mut w: IntVec) -> (IntVec, IntVec) {
 }
 
 /// A claimed GD drift: `Q_{n+1} − Q_n = c_nᵖ (ω_w w wᵀ − ω_u u uᵀ)` with `c_n = a γ e_n`
-/// (MODEL.md §6: `p = 2`, `ω_w = η_u`, `ω_u = η_w`), for the claimed `Q`.
+/// (docs/model.md §6: `p = 2`, `ω_w = η_u`, `ω_u = η_w`), for the claimed `Q`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DriftClaim {
     /// The claimed conserved-by-GF matrix.
@@ -168,7 +168,7 @@ pub struct DriftClaim {
 }
 
 impl DriftClaim {
-    /// MODEL.md §6.
+    /// docs/model.md §6.
     pub fn model(p: &FlowParams) -> Self {
         DriftClaim {
             q: MatrixClaim::model(p),
@@ -219,7 +219,7 @@ pub fn drift_step(
     rank_one_sum_is_zero(&merged, entrywise_max)
 }
 
-/// A claimed scalar drift `M_{n+1} = (1 + σ c_n²) M_n`, `c_n = a k e_n` (MODEL.md: `σ = −1`).
+/// A claimed scalar drift `M_{n+1} = (1 + σ c_n²) M_n`, `c_n = a k e_n` (docs/model.md: `σ = −1`).
 pub fn trace_drift_holds(p: &FlowParams, sigma: i64, s0: &GdState, s1: &GdState) -> bool {
     let m = MatrixClaim::model(p);
     let m0 = m.trace(&s0.u, &s0.w);
@@ -230,7 +230,7 @@ pub fn trace_drift_holds(p: &FlowParams, sigma: i64, s0: &GdState, s1: &GdState)
 }
 
 /// A claimed reduced GD map: `P' = (1 + σ_P c)² P`, `R' = (1 + σ_R c)² R`,
-/// `M' = (1 + σ_M c²) M`, `e = k(P − R)/4 − θ*`, `c = a k e` (MODEL.md: `σ_P = −1`,
+/// `M' = (1 + σ_M c²) M`, `e = k(P − R)/4 − θ*`, `c = a k e` (docs/model.md: `σ_P = −1`,
 /// `σ_R = +1`, `σ_M = −1`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReducedClaim {
@@ -243,7 +243,7 @@ pub struct ReducedClaim {
 }
 
 impl ReducedClaim {
-    /// MODEL.md §6.
+    /// docs/model.md §6.
     pub const MODEL: ReducedClaim = ReducedClaim {
         p_sign: -1,
         r_sign: 1,

@@ -1,9 +1,9 @@
-//! Invariants of the gradient flow (MODEL.md §3, §6), exactly, at rational points.
+//! Invariants of the gradient flow (docs/model.md §3, §6), exactly, at rational points.
 //!
 //! * Conservation: for a claimed quadratic matrix function
 //!   `Q(u, w) = α u uᵀ + β w wᵀ + χ (u wᵀ + w uᵀ)` the time derivative along the field,
 //!   `dQ/dt = α(u̇ uᵀ + u u̇ᵀ) + β(ẇ wᵀ + w ẇᵀ) + χ(u̇ wᵀ + u ẇᵀ + ẇ uᵀ + w u̇ᵀ)`, is a sum of
-//!   rank-one matrices decided to be zero entry by entry and by its Frobenius norm. MODEL.md's
+//!   rank-one matrices decided to be zero entry by entry and by its Frobenius norm. docs/model.md's
 //!   claim is `α = 1/η_u`, `β = −1/η_w`, `χ = 0`.
 //! * Directions: `√η_u·s = u + (√(η_uη_w)/η_w) w ∈ K₁^d` must satisfy
 //!   `d(√η_u s)/dt = −a k e·(√η_u s)` componentwise (and `δ` with `+a k e`) — the direction
@@ -27,7 +27,7 @@ pub struct MatrixClaim {
 }
 
 impl MatrixClaim {
-    /// MODEL.md §6: `Q = u uᵀ/η_u − w wᵀ/η_w`.
+    /// docs/model.md §6: `Q = u uᵀ/η_u − w wᵀ/η_w`.
     pub fn model(p: &FlowParams) -> Self {
         MatrixClaim {
             uu: p.eta_u.recip(),
@@ -90,14 +90,14 @@ pub fn conservation_at(
 /// A claimed line kept by the flow: `v = u + c·w ∈ K₁^d` with `dv/dt = λ·v`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LineClaim {
-    /// `c` (MODEL.md: `+√(η_uη_w)/η_w` for `s`, `−√(η_uη_w)/η_w` for `δ`).
+    /// `c` (docs/model.md: `+√(η_uη_w)/η_w` for `s`, `−√(η_uη_w)/η_w` for `δ`).
     pub w_coef: E1,
     /// `λ` as a multiple of `a k e`: the rate is `rate·a·k·e` (`−1` for `s`, `+1` for `δ`).
     pub rate: Q,
 }
 
 impl LineClaim {
-    /// MODEL.md §3 for `s` (`sign = +1`) or `δ` (`sign = −1`).
+    /// docs/model.md §3 for `s` (`sign = +1`) or `δ` (`sign = −1`).
     pub fn model(x: &Exact, sign: i64) -> Self {
         let k1 = &x.k1;
         LineClaim {

@@ -1,9 +1,9 @@
-//! exactflow-rational: the exact checker. Every claim of MODEL.md that exact arithmetic
+//! exactflow-rational: the exact checker. Every claim of docs/model.md that exact arithmetic
 //! can decide is decided here — confirmed, or shown to fail with the exact discrepancy.
 //!
 //! * [`field`], [`quad`] — exact ordered fields as context objects: ℚ and one generic
 //!   quadratic extension [`quad::Quad`], used twice for the tower
-//!   `K₁ = ℚ(√(η_uη_w))`, `K₂ = K₁(√(B² + 4AC))` (MODEL.md §8); dual numbers for exact
+//!   `K₁ = ℚ(√(η_uη_w))`, `K₂ = K₁(√(B² + 4AC))` (docs/model.md §8); dual numbers for exact
 //!   Jacobian–vector products;
 //! * [`interval`] — rigorous rational enclosures and correctly rounded decimals of tower
 //!   elements (no floating point anywhere in this crate);

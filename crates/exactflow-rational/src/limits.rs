@@ -1,4 +1,4 @@
-//! Exact limits of the flow (MODEL.md §4–§5) in the tower
+//! Exact limits of the flow (docs/model.md §4–§5) in the tower
 //! `K₂ = ℚ(√(η_uη_w))(√(B² + 4AC))`, with their verification:
 //!
 //! * generic case `A > 0`: `z₊ = (B + ω)/(2A)` is a root of `−Az² + Bz + C` and the stable
@@ -50,7 +50,7 @@ impl LimitValue {
     }
 }
 
-/// Which case of MODEL.md §4 the flow is in.
+/// Which case of docs/model.md §4 the flow is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FlowCase {
     /// `u₀ = w₀ = 0`: constant.
@@ -113,7 +113,7 @@ impl Limits {
     }
 }
 
-/// A claim about the limit: `z₊ = (B + σω)/(2A)` (MODEL.md: `σ = +1`).
+/// A claim about the limit: `z₊ = (B + σω)/(2A)` (docs/model.md: `σ = +1`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LimitClaim {
     /// `σ`.
@@ -211,7 +211,7 @@ pub fn limits(x: &Exact, claim: LimitClaim, digits: usize) -> Result<Limits, Fie
             let xx2 = k2.sq(&xx);
             let zeta2_gram = k2.div(&xx2, &k2.add(&xx2, &gram))?;
             verified.push((
-                "alignment(inf)^2 from MODEL.md's formula equals X^2/(X^2 + gram), X = theta*/k"
+                "alignment(inf)^2 from docs/model.md's formula equals X^2/(X^2 + gram), X = theta*/k"
                     .into(),
                 k2.equal(&zeta2, &zeta2_gram),
             ));
@@ -231,7 +231,7 @@ pub fn limits(x: &Exact, claim: LimitClaim, digits: usize) -> Result<Limits, Fie
                 ),
             });
         }
-        // z₊ = 0: C = 0 (δ₀ = 0) and B ≤ 0 — the saddle case of MODEL.md §4.
+        // z₊ = 0: C = 0 (δ₀ = 0) and B ≤ 0 — the saddle case of docs/model.md §4.
         verified.push((
             "z+ = 0 only with C = 0 and B <= 0".into(),
             k2.is_zero(&c) && sgn(&b) != Ordering::Greater,

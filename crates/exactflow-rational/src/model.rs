@@ -1,5 +1,5 @@
 //! The scenario in exact arithmetic: the flow's parameters (rational), the tower of
-//! fields `K₁ = ℚ(√(η_u η_w))`, `K₂ = K₁(√(B² + 4AC))`, and the constants of MODEL.md §3
+//! fields `K₁ = ℚ(√(η_u η_w))`, `K₂ = K₁(√(B² + 4AC))`, and the constants of docs/model.md §3
 //! as elements of `K₁` — computed here from their definitions by field arithmetic, not
 //! copied from `ExactReduction` (whose rationals are cross-checked against them).
 
@@ -18,7 +18,7 @@ pub type K2 = Quad<K1>;
 /// Elements of `K₂`.
 pub type E2 = QuadElem<E1>;
 
-/// The rational parameters of the gradient flow (MODEL.md §1–§2).
+/// The rational parameters of the gradient flow (docs/model.md §1–§2).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FlowParams {
     /// `η_u > 0`.
@@ -67,7 +67,7 @@ pub fn q(n: i64) -> Q {
     Q::from_integer(BigInt::from(n))
 }
 
-/// The gradient-flow field of MODEL.md §2 over any ring containing ℚ:
+/// The gradient-flow field of docs/model.md §2 over any ring containing ℚ:
 /// `du/dt = −η_u a γ e w`, `dw/dt = −η_w a γ e u`, `e = γ u·w − θ*`.
 pub fn gf_field<R: Ring>(
     r: &R,
@@ -83,7 +83,7 @@ pub fn gf_field<R: Ring>(
     (du, dw)
 }
 
-/// The scenario's constants in `K₁` (MODEL.md §3) and the tower.
+/// The scenario's constants in `K₁` (docs/model.md §3) and the tower.
 #[derive(Debug, Clone)]
 pub struct Exact {
     /// Flow parameters.

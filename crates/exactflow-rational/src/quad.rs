@@ -1,6 +1,6 @@
 //! The quadratic extension `F(√r)` of an exactly ordered field `F` by a radicand `r ≥ 0`:
 //! elements `a + b√r`, one generic type used at every level of the tower
-//! `ℚ ⊂ ℚ(√(η_u η_w)) ⊂ ℚ(√(η_u η_w))(√(B² + 4AC))` (MODEL.md §8).
+//! `ℚ ⊂ ℚ(√(η_u η_w)) ⊂ ℚ(√(η_u η_w))(√(B² + 4AC))` (docs/model.md §8).
 //!
 //! Canonical form: when `r` is itself a square in `F` (`r = s²`, including `r = 0`) the
 //! extension is `F` again and every element is stored as `(a + b s, 0)`; otherwise `a + b√r`

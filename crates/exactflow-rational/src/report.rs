@@ -13,7 +13,7 @@ use exactflow_core::{Scenario, Q};
 use num_traits::Zero;
 
 /// Width at which the origin and the canonical minimum are classified (their Jacobians are
-/// verified on `2·width` vectors, O(width²) exact operations); the claims of MODEL.md §7 do not
+/// verified on `2·width` vectors, O(width²) exact operations); the claims of docs/model.md §7 do not
 /// depend on the width, and a `--point` is always classified at its own width.
 pub const FIXED_POINT_WIDTH: usize = 256;
 
@@ -45,7 +45,7 @@ impl Default for CheckOptions {
     }
 }
 
-/// Every claim the checks test, as data (MODEL.md's by default; tests inject wrong ones).
+/// Every claim the checks test, as data (docs/model.md's by default; tests inject wrong ones).
 #[derive(Debug, Clone)]
 pub struct Claims {
     /// The conserved matrix.
@@ -75,7 +75,7 @@ pub struct Claims {
 }
 
 impl Claims {
-    /// MODEL.md's claims for this scenario.
+    /// docs/model.md's claims for this scenario.
     pub fn model(x: &Exact) -> Self {
         Claims {
             conserved: MatrixClaim::model(&x.p),
@@ -134,7 +134,7 @@ impl Report {
     }
 }
 
-/// Runs every check of a scenario against MODEL.md's claims.
+/// Runs every check of a scenario against docs/model.md's claims.
 ///
 /// # Errors
 /// [`CheckError`] for unusable options (a point of mismatched lengths, too many GD steps).
@@ -360,7 +360,7 @@ pub fn check_with(x: &Exact, claims: &Claims, opts: &CheckOptions) -> Result<Rep
             name: "riccati_symbolic",
             passed: general.iter().all(|i| i.holds()),
             detail: format!(
-                "MODEL.md's z(E), E = exp(-omega t), solves the Riccati equation for all coefficients, as a polynomial identity in Q[A, B, omega, E]: {}",
+                "docs/model.md's z(E), E = exp(-omega t), solves the Riccati equation for all coefficients, as a polynomial identity in Q[A, B, omega, E]: {}",
                 describe(&general)
             ),
         });
@@ -444,7 +444,7 @@ pub fn check_with(x: &Exact, claims: &Claims, opts: &CheckOptions) -> Result<Rep
             passed: ok,
             detail: if ok {
                 format!(
-                    "u(t) = sqrt(eta_u)(s0 sqrt(z) + delta0/sqrt(z))/2, w likewise: starts at (u0, w0), follows the field when dz/dt = -2akez, and gives every formula of MODEL.md section 5 ({}), as polynomial identities in sqrt(z) over Q(sqrt(eta_u eta_w))",
+                    "u(t) = sqrt(eta_u)(s0 sqrt(z) + delta0/sqrt(z))/2, w likewise: starts at (u0, w0), follows the field when dz/dt = -2akez, and gives every formula of docs/model.md section 5 ({}), as polynomial identities in sqrt(z) over Q(sqrt(eta_u eta_w))",
                     ids.iter().map(|i| i.0).collect::<Vec<_>>().join(", ")
                 )
             } else {

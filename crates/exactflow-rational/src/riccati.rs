@@ -1,11 +1,11 @@
-//! The proof that the closed form solves the Riccati equation (MODEL.md §3–§4), as exact
+//! The proof that the closed form solves the Riccati equation (docs/model.md §3–§4), as exact
 //! polynomial identities.
 //!
-//! With `E = e^{−ωt}` (so `dE/dt = −ωE`), `z(t)` of MODEL.md §4 is a rational function of
+//! With `E = e^{−ωt}` (so `dE/dt = −ωE`), `z(t)` of docs/model.md §4 is a rational function of
 //! `E`, and `dz/dt = (dz/dE)(−ωE)`. "z solves `dz/dt = −Az² + Bz + C`, `z(0) = 1`" becomes: the
 //! numerator of `(dz/dE)(−ωE) − (−Az² + Bz + C)` is the zero polynomial and `z(E=1) = 1`.
 //!
-//! * [`symbolic`]: for all coefficients at once — the families of MODEL.md §4 as
+//! * [`symbolic`]: for all coefficients at once — the families of docs/model.md §4 as
 //!   multivariate polynomial identities over ℚ (general: `A, B, ω, E` free and
 //!   `C = (ω² − B²)/(4A)`, a rational parametrization of every `(A ≠ 0, B, C)`; logistic
 //!   `C = 0` with `ω = ±B`; linear `A = 0` with `F = e^{Bt}`; `A = B = 0`; `ω = 0`).
@@ -22,7 +22,7 @@ use crate::poly::{Derivation, Frac, FracRing, MPolyRing, PolyRing};
 use exactflow_core::Q;
 use std::cmp::Ordering;
 
-/// A claimed equation `dz/dt = α A z² + β B z + κ C` (MODEL.md: `α = −1, β = κ = 1`).
+/// A claimed equation `dz/dt = α A z² + β B z + κ C` (docs/model.md: `α = −1, β = κ = 1`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RiccatiClaim {
     /// `α`.
@@ -34,7 +34,7 @@ pub struct RiccatiClaim {
 }
 
 impl RiccatiClaim {
-    /// MODEL.md §3.
+    /// docs/model.md §3.
     pub fn model() -> Self {
         RiccatiClaim {
             quad: q(-1),
@@ -45,7 +45,7 @@ impl RiccatiClaim {
 }
 
 /// A claimed closed form: `z = z₊ + y₀ωE/(ω + A y₀(1 − E))`, `z₊ = (B + σω)/(2A)`,
-/// `y₀ = 1 − z₊`, `dE/dt = τωE` (MODEL.md: `σ = +1`, `τ = −1`).
+/// `y₀ = 1 − z₊`, `dE/dt = τωE` (docs/model.md: `σ = +1`, `τ = −1`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClosedFormClaim {
     /// `σ`.
@@ -55,7 +55,7 @@ pub struct ClosedFormClaim {
 }
 
 impl ClosedFormClaim {
-    /// MODEL.md §4.
+    /// docs/model.md §4.
     pub const MODEL: ClosedFormClaim = ClosedFormClaim {
         root_sign: 1,
         decay_sign: -1,
@@ -83,7 +83,7 @@ impl Identity {
     }
 }
 
-/// MODEL.md's closed form as a fraction in a ring with the time-like variable `e_var`:
+/// docs/model.md's closed form as a fraction in a ring with the time-like variable `e_var`:
 /// `z₊ + y₀ωE/(ω + A y₀(1 − E))`.
 fn model_z<R: Derivation>(
     fr: &FracRing<R>,
@@ -129,7 +129,7 @@ fn ode_residual_zero<R: Derivation>(
     (fr.base.is_zero(&diff), left)
 }
 
-/// The identities for every coefficient at once (families of MODEL.md §4).
+/// The identities for every coefficient at once (families of docs/model.md §4).
 ///
 /// # Errors
 /// [`FieldError`] on a division by a zero polynomial (a malformed claim).
@@ -279,7 +279,7 @@ fn family_t0(
 }
 
 /// The identity for the scenario's exact coefficients, univariate over `K₂`, in the
-/// form that applies to its case of MODEL.md §4.
+/// form that applies to its case of docs/model.md §4.
 ///
 /// # Errors
 /// [`FieldError`] on a division by zero (a malformed claim).
@@ -300,7 +300,7 @@ pub fn scenario(
     let om_zero = k2.is_zero(&x.omega);
     let (name, z, dxdt, at): (&str, Frac<Vec<E2>>, Frac<Vec<E2>>, Q) = if a_pos && !om_zero {
         (
-            "MODEL.md closed form in E = exp(-omega t), coefficients in K2",
+            "docs/model.md closed form in E = exp(-omega t), coefficients in K2",
             model_z(&fr, &a, &b, &om, &var, cf.root_sign)?,
             fr.scale(&fr.mul(&om, &var), &q(cf.decay_sign)),
             q(1),
@@ -341,7 +341,7 @@ pub fn scenario(
 }
 
 /// `−2ak·(z·e(z)) ≡ α A z² + β B z + κ C` as polynomials in `z` over `K₁`, with
-/// `4 z e(z) = k(S z² − D) − 4θ* z` (MODEL.md §3: `dz/dt = −2ake z` from `z = e^{−2Φ}`).
+/// `4 z e(z) = k(S z² − D) − 4θ* z` (docs/model.md §3: `dz/dt = −2ake z` from `z = e^{−2Φ}`).
 pub fn derivation(x: &Exact, claim: &RiccatiClaim) -> bool {
     let k1 = &x.k1;
     let pr = PolyRing { base: k1.clone() };

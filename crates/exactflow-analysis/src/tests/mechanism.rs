@@ -1,5 +1,5 @@
 //! Unit tests of `mechanism.rs`: the limits against the closed form at late times and
-//! against vectors built from MODEL.md §3, the labels of the acceptance scenarios
+//! against vectors built from docs/model.md §3, the labels of the acceptance scenarios
 //! (several seeds) and of the presets, and the degenerate cases.
 
 use super::*;
@@ -152,7 +152,7 @@ fn presets_get_their_own_label() {
 
 // --- the quantities against independent computations ------------------------------------
 
-/// ũ(t), w̃(t) as vectors from s₀, δ₀ (MODEL.md §3), at the closed form's z.
+/// ũ(t), w̃(t) as vectors from s₀, δ₀ (docs/model.md §3), at the closed form's z.
 fn vectors_at(s: &Scenario, z: f64) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
     let (u0, w0) = s.initial_weights();
     let (eu, ew) = (q_to_f64(&s.eta_u).sqrt(), q_to_f64(&s.eta_w).sqrt());

@@ -1,4 +1,4 @@
-//! Checks on scenarios: MODEL.md's claims pass; mutated claims fail.
+//! Checks on scenarios: docs/model.md's claims pass; mutated claims fail.
 
 use crate::field::Ring;
 use crate::model::{q, Exact};
@@ -47,7 +47,7 @@ fn example_passes_every_check() {
 }
 
 /// Runs the checks with one claim mutated and asserts that `name` fails (and that it
-/// passes with MODEL.md's claim).
+/// passes with docs/model.md's claim).
 fn rejects(toml: &str, name: &str, mutate: impl Fn(&mut Claims, &Exact)) {
     let s = scenario(toml);
     let x = Exact::new(&s).unwrap();
@@ -59,7 +59,7 @@ fn rejects(toml: &str, name: &str, mutate: impl Fn(&mut Claims, &Exact)) {
     let c = good.checks.iter().find(|c| c.name == name).unwrap();
     assert!(
         c.passed,
-        "{name} should pass with MODEL.md's claim: {}",
+        "{name} should pass with docs/model.md's claim: {}",
         c.detail
     );
     let mut claims = Claims::model(&x);
