@@ -1,7 +1,7 @@
 //! Independent references the engines are tested against. Nothing here shares code with
 //! the engines' closed form:
 //!
-//! * [`reference`] evaluates docs/model.md §4–§5 *literally* (the naive formulas, with all
+//! * [`reference()`] evaluates docs/model.md §4–§5 *literally* (the naive formulas, with all
 //!   their cancellations) in MPFR at thousands of bits, where cancellation is harmless;
 //! * [`rk4`] integrates the raw 2d-dimensional gradient flow of docs/model.md §2 in `f64`
 //!   with a fixed-step RK4 and a Richardson error estimate;
@@ -139,7 +139,7 @@ pub struct FlowParams {
     pub eta_u: f64,
     /// η_w
     pub eta_w: f64,
-    /// a = E[x²]
+    /// `a = E[x²]`
     pub a: f64,
     /// γ
     pub gamma: f64,

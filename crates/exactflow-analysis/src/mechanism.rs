@@ -182,9 +182,9 @@ pub struct Moments {
     pub eta_u: f64,
     /// η_w.
     pub eta_w: f64,
-    /// E[x²].
+    /// `E[x²]`.
     pub exx: f64,
-    /// E[xy].
+    /// `E[xy]`.
     pub exy: f64,
     /// `|u₀|²`.
     pub uu: f64,

@@ -45,7 +45,7 @@ pub struct Field {
     pub eta_u: f64,
     /// η_w.
     pub eta_w: f64,
-    /// a = E[x²].
+    /// `a = E[x²]`.
     pub a: f64,
     /// γ.
     pub gamma: f64,

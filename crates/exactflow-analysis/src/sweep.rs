@@ -41,9 +41,9 @@ pub enum Param {
     EtaW,
     /// γ.
     Gamma,
-    /// E[x²].
+    /// `E[x²]`.
     Exx,
-    /// E[xy].
+    /// `E[xy]`.
     Exy,
 }
 

@@ -50,7 +50,7 @@ fn uniform_ks(ks: &[u64]) -> Option<u64> {
 
 /// Outside `DYADIC_MIN_PREC..=DYADIC_MAX_PREC` (working precision, bits) times without a
 /// common denominator take a ball `exp` each rather than the dyadic table and series
-/// ([`Dyadic`]), which wins only in between.
+/// (`Dyadic`), which wins only in between.
 pub const DYADIC_MIN_PREC: u32 = 1024;
 /// See [`DYADIC_MIN_PREC`].
 pub const DYADIC_MAX_PREC: u32 = 4096;
@@ -422,7 +422,7 @@ impl MpSolution {
     /// Every observable at each exact time, with midpoints of `prec` bits, by
     /// [`Constants::eval_at`] (the forms with the smallest rounding-error bounds). Each
     /// ball contains the exact value of the closed form at that exact time. Decay
-    /// factors as in [`MpSolution::decays`] (grids and common denominators are cheap).
+    /// factors as in `MpSolution::decays` (grids and common denominators are cheap).
     pub fn eval_at_prec(&self, times: &[Q], prec: u32) -> Vec<Observables<Ball>> {
         let c = Constants::<Ball>::new(&self.red, &prec);
         self.decays(&c, times, prec)

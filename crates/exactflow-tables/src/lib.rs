@@ -5,7 +5,7 @@
 //! * [`read`] — exactflow's CSV and JSON tables (and user-written ones in the same
 //!   shape), NumPy `.npy` arrays;
 //! * [`dec`] — the exact decimal value of every printed number;
-//! * [`compare`] — columns by name, rows by `t`, `|c − r| ≤ atol + rtol·|r|` decided
+//! * [`compare()`] — columns by name, rows by `t`, `|c − r| ≤ atol + rtol·|r|` decided
 //!   exactly, the worst deviation per column.
 
 #![warn(missing_docs)]
