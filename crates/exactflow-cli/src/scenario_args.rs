@@ -5,7 +5,7 @@ use crate::error::CliError;
 use clap::Args;
 use exactflow_core::number::parse_exact;
 use exactflow_core::presets::{preset, DEFAULT_PRESET};
-use exactflow_core::scenario::{read_toml_file, InitKind, InitSpec, Tie};
+use exactflow_core::scenario::{read_toml_file, Field, InitKind, InitSpec, Tie};
 use exactflow_core::{Scenario, ScenarioError, ScenarioSpec, Q};
 use std::path::PathBuf;
 
@@ -114,14 +114,7 @@ pub struct ScenarioArgs {
 
 fn num(flag: &str, text: &Option<String>) -> Result<Option<Q>, CliError> {
     text.as_deref()
-        .map(|t| {
-            parse_exact(t).map_err(|source| {
-                CliError::Scenario(ScenarioError::Number {
-                    field: flag.to_string(),
-                    source,
-                })
-            })
-        })
+        .map(|t| parse_exact(t).map_err(|e| CliError::usage(flag, e.to_string())))
         .transpose()
 }
 
@@ -131,16 +124,34 @@ fn list(flag: &str, text: &Option<String>) -> Result<Option<Vec<Q>>, CliError> {
             t.split(',')
                 .enumerate()
                 .map(|(i, x)| {
-                    parse_exact(x).map_err(|source| {
-                        CliError::Scenario(ScenarioError::Number {
-                            field: format!("{flag}[{i}]"),
-                            source,
-                        })
-                    })
+                    parse_exact(x)
+                        .map_err(|e| CliError::usage(&format!("{flag}[{i}]"), e.to_string()))
                 })
                 .collect()
         })
         .transpose()
+}
+
+/// The flag that sets a scenario field, if there is one.
+pub fn flag_of(field: &Field) -> Option<&'static str> {
+    Some(match field {
+        Field::Gamma => "--gamma",
+        Field::EtaU => "--eta-u",
+        Field::EtaW => "--eta-w",
+        Field::Exx => "--exx",
+        Field::Exy => "--exy",
+        Field::Eyy => "--eyy",
+        Field::InitKind => "--init",
+        Field::U0 => "--u0",
+        Field::W0 => "--w0",
+        Field::Width => "--width",
+        Field::SigmaU => "--sigma-u",
+        Field::SigmaW => "--sigma-w",
+        Field::Seed => "--seed",
+        Field::Tie => "--tie",
+        Field::Preset => "--preset",
+        Field::Name | Field::Init | Field::InitFile | Field::Unknown(_) => return None,
+    })
 }
 
 impl ScenarioArgs {
@@ -190,12 +201,62 @@ impl ScenarioArgs {
                 .as_deref()
                 .or(if nothing { Some(DEFAULT_PRESET) } else { None })
         {
-            spec = preset(name)?;
+            spec = preset(name).map_err(|e| self.name_the_flag(e))?;
         }
         if let Some(path) = &self.scenario {
             spec = spec.overlay(&read_toml_file(path)?);
         }
         spec = spec.overlay(&flags);
-        Ok(spec.validate()?)
+        spec.validate().map_err(|e| self.name_the_flag(e))
+    }
+
+    /// Whether the flag setting `field` was given.
+    fn gave(&self, field: &Field) -> bool {
+        match field {
+            Field::Gamma => self.gamma.is_some(),
+            Field::EtaU => self.eta_u.is_some(),
+            Field::EtaW => self.eta_w.is_some(),
+            Field::Exx => self.exx.is_some(),
+            Field::Exy => self.exy.is_some(),
+            Field::Eyy => self.eyy.is_some(),
+            Field::InitKind => self.init.is_some(),
+            Field::U0 => self.u0.is_some(),
+            Field::W0 => self.w0.is_some(),
+            Field::Width => self.width.is_some(),
+            Field::SigmaU => self.sigma_u.is_some(),
+            Field::SigmaW => self.sigma_w.is_some(),
+            Field::Seed => self.seed.is_some(),
+            Field::Tie => self.tie.is_some(),
+            Field::Preset => self.preset.is_some(),
+            Field::Name | Field::Init | Field::InitFile | Field::Unknown(_) => false,
+        }
+    }
+
+    /// A scenario error as the command line says it: a value given by a flag names the
+    /// flag (and the field); a missing field names the flag that supplies it.
+    fn name_the_flag(&self, e: ScenarioError) -> CliError {
+        let Some(path) = e.field() else {
+            return CliError::Scenario(e);
+        };
+        let Some(flag) = flag_of(&path.field) else {
+            return CliError::Scenario(e);
+        };
+        match &e {
+            ScenarioError::Missing { hint, .. } => {
+                CliError::usage(&path.to_string(), format!("missing ({hint}; flag {flag})"))
+            }
+            _ if self.gave(&path.field) => {
+                let flag = match path.index {
+                    Some(i) => format!("{flag}[{i}]"),
+                    None => flag.to_string(),
+                };
+                if path.field == Field::Preset {
+                    CliError::usage(&flag, e.detail())
+                } else {
+                    CliError::usage(&format!("{flag} ({path})"), e.detail())
+                }
+            }
+            _ => CliError::Scenario(e),
+        }
     }
 }

@@ -530,3 +530,31 @@ fn simulate_refuses_what_it_cannot_do() {
         "--steps",
     );
 }
+
+#[test]
+fn scenario_errors_name_the_flag_that_set_the_value_else_the_field() {
+    let d = tempfile::tempdir().unwrap();
+    let bad_gamma = EXAMPLE.replace("\"0.9\"", "\"0\"");
+    let f = write(d.path(), "s.toml", &bad_gamma);
+    // From the file: the field only.
+    let o = exactflow(&["solve", "--scenario", &f]);
+    assert_input_error(&o, "model.gamma: must be nonzero");
+    assert!(!stderr(&o).contains("--gamma"), "{}", stderr(&o));
+    // From a flag: the flag and the field.
+    let o = exactflow(&["solve", "--preset", "kernel", "--gamma", "0"]);
+    assert_input_error(&o, "--gamma (model.gamma): must be nonzero");
+    let o = exactflow(&["solve", "--preset", "kernel", "--sigma-u", "-1"]);
+    assert_input_error(&o, "--sigma-u (init.sigma_u): must be >= 0");
+    // A missing field names the flag that supplies it.
+    let o = exactflow(&[
+        "solve",
+        "--init",
+        "gaussian",
+        "--exy",
+        "1",
+        "--sigma-u",
+        "1",
+    ]);
+    assert_input_error(&o, "init.width: missing");
+    assert!(stderr(&o).contains("flag --width"), "{}", stderr(&o));
+}

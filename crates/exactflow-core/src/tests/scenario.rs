@@ -1,5 +1,6 @@
 //! Unit tests of `scenario.rs`.
 use super::*;
+use crate::number::parse_exact;
 
 fn q(s: &str) -> Q {
     parse_exact(s).unwrap()
@@ -168,4 +169,70 @@ fn sha256_fingerprints_the_exact_problem() {
     let changed = CLI_EXAMPLE.replace("\"0.3\"", "\"0.30000001\"");
     let c = parse_toml(&changed, "t").unwrap().validate().unwrap();
     assert_ne!(a.sha256(), c.sha256());
+}
+
+#[test]
+fn errors_carry_a_typed_field_path() {
+    let e = parse_toml("[init]\nu0 = [1, \"x\"]\n", "t").unwrap_err();
+    assert_eq!(e.field(), Some(FieldPath::entry(Field::U0, 1)));
+    assert_eq!(e.field().unwrap().to_string(), "init.u0[1]");
+    assert!(e.detail().starts_with("malformed"), "{}", e.detail());
+    let e = ScenarioSpec::default().validate().unwrap_err();
+    assert_eq!(e.field(), Some(Field::Exy.into()));
+    let e = crate::presets::preset("nope").unwrap_err();
+    assert_eq!(e.field(), Some(Field::Preset.into()));
+    let e = parse_toml("[model]\nbogus = 1\n", "t").unwrap_err();
+    assert_eq!(e.field(), Some(Field::Unknown("model.bogus".into()).into()));
+    // A known key in the wrong section is unknown there.
+    let e = parse_toml("[data]\ngamma = 1\n", "t").unwrap_err();
+    assert_eq!(e.field().unwrap().to_string(), "data.gamma");
+    for f in Field::KNOWN {
+        assert_eq!(Field::from_path(f.path()), f);
+    }
+}
+
+#[test]
+fn library_messages_name_no_command_line_flag() {
+    let cases = [
+        "",
+        "[data]\nexy = 1\n",
+        "[data]\nexy = 1\n[init]\nkind = \"gaussian\"\n",
+        "[data]\nexy = 1\n[init]\nwidth = 3\n",
+        "[data]\nexy = 1\n[init]\nu0 = [1]\n",
+    ];
+    for t in cases {
+        let e = err(t);
+        assert!(!e.contains("--"), "{e}");
+    }
+    let e = crate::presets::preset("nope").unwrap_err().to_string();
+    assert!(e.starts_with("preset: unknown preset \"nope\""), "{e}");
+    assert!(!e.contains("--"), "{e}");
+}
+
+#[test]
+fn toml_errors_on_non_ascii_text_give_the_line_and_never_panic() {
+    // The line is counted on bytes: any offset, even inside a character, is safe.
+    let text = "a\n€é\n😀";
+    for at in 0..=text.len() + 3 {
+        let _ = toml::line_of(text, at);
+    }
+    assert_eq!(toml::line_of(text, 3), 2); // inside '€'
+    assert_eq!(toml::line_of(text, 9), 3); // inside '😀'
+    let cases = [
+        ("[modél\n", 1),
+        ("[model]\ngamma = é\n", 2),
+        ("\u{feff}[model]\ngamma = 1\n[data]\nexy = \"€\n", 4),
+        ("[data]\n# commentaire: é€😀\nexy = 1\n[init\n", 4),
+        ("名前 = 1\n", 1),
+    ];
+    for (t, line) in cases {
+        let e = err(t);
+        assert!(e.starts_with("t: not valid TOML: line "), "{e}");
+        assert!(e.contains(&format!("line {line}:")), "{t:?}: {e}");
+    }
+    // Non-ASCII inside a value is a field error, not a panic.
+    assert!(err("[data]\nexy = \"1é\"\n").starts_with("data.exy: malformed"));
+    assert!(err("[data]\nexy = \"−1\"\n").starts_with("data.exy: malformed")); // U+2212
+    assert!(err("[\"modèle\"]\ngamma = 1\n").starts_with("modèle: unknown key"));
+    assert!(err("name = \"é\"\n[data]\nexy = \"0.5€\"\n").starts_with("data.exy"));
 }
