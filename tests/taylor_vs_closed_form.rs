@@ -2,8 +2,8 @@
 //! raw 2d-dimensional flow in MPFR, at 60+ digits, on a sweep of scenarios.
 
 use exactflow_core::number::{f64_to_q, Q};
-use exactflow_mp::taylor::RawFlow;
 use exactflow_mp::MpSolution;
+use exactflow_simulate::taylor::RawFlow;
 use exactflow_tests::{mpq, scenario_from_f64, weights_f64, Lcg};
 use rug::Float;
 
@@ -51,7 +51,15 @@ fn taylor_integration_confirms_the_closed_form_to_60_digits() {
             w0.iter().map(|x| Float::with_val(PREC, *x)).collect(),
         );
         let tf: Vec<Float> = ts.iter().map(|t| Float::with_val(PREC, *t)).collect();
-        let states = flow.integrate(&x0, &tf, 100_000);
+        let mut states = Vec::new();
+        let stop = flow.integrate(&x0, &tf, 100_000, |_, x| {
+            states.push(x.clone());
+            Ok::<(), ()>(())
+        });
+        assert!(
+            matches!(stop, exactflow_simulate::error::Stop::Done),
+            "{stop:?}"
+        );
         for ((t, (u, w)), c) in ts.iter().zip(&states).zip(&closed) {
             let dot = |a: &[Float], b: &[Float]| {
                 a.iter()

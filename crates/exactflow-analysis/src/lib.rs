@@ -1,5 +1,5 @@
-//! exactflow-analysis: what the exact solution says about feature learning (docs/model.md §9),
-//! and simulators to hold it against.
+//! exactflow-analysis: what the exact solution says about feature learning (docs/model.md §9).
+//! (The simulators to hold it against live in `exactflow-simulate`.)
 //!
 //! * [`mechanism`] — the quantities comparing initialization and limit (NTK change,
 //!   alignment, each layer's rotation and norm ratio, time scale) and the label kernel |
@@ -9,10 +9,6 @@
 //!   parallel, deterministic whatever the thread count;
 //! * [`asymptotic`] — the width-scaling phase diagram in exponent space, decided with
 //!   exact rational exponents, and the exponents it predicts for measurable quantities;
-//! * [`gd`] — gradient descent: the full width-`d` iteration (`f64` and MPFR) and the exact
-//!   three-scalar map of docs/model.md §6, with the edge of stability;
-//! * [`ode`] — gradient flow of the raw `2d`-dimensional field by classical RK4 and by
-//!   Dormand–Prince 8(5,3).
 //!
 //! Architecture invariant: this crate knows no command line and no output format; the
 //! closed form is used only through `exactflow-core`/`exactflow-fast`, never copied (the
@@ -22,9 +18,7 @@
 #![warn(missing_docs)]
 
 pub mod asymptotic;
-pub mod gd;
 pub mod mechanism;
-pub mod ode;
 pub mod sweep;
 
 pub use mechanism::{analyse, analyse_exact, Label, Mechanism, Quantities, Reduced, THRESHOLDS};

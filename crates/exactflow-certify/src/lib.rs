@@ -386,7 +386,23 @@ fn taylor_vs_closed_form(s: &Scenario, mp: &MpSolution, times: &[Q], o: &Options
     let n = o.taylor_points.min(times.len());
     let ts = times.get(..n).unwrap_or(times);
     let digits = o.taylor_digits.min(o.digits);
-    let taylor = exactflow_mp::taylor::trajectory(s, ts, digits);
+    let mut taylor = Vec::with_capacity(ts.len());
+    let stop = exactflow_simulate::taylor::trajectory(s, ts, digits, |_, row| {
+        taylor.push(row.clone());
+        Ok::<(), ()>(())
+    });
+    if let exactflow_simulate::error::Stop::Failed(e) = stop {
+        return Line {
+            name: "taylor-vs-closed-form".into(),
+            passed: false,
+            measured: format!(
+                "the Taylor integration stopped after {} of {n} times",
+                taylor.len()
+            ),
+            bound: format!("all {n} times (Taylor at {digits} digits)"),
+            detail: e.to_string(),
+        };
+    }
     let closed = mp.eval_at_prec(ts, (digits as f64 * 3.33) as u32 + 64);
     let tol = 10f64.powi(-(digits as i32 - 6));
     let mut worst = (0f64, String::new());

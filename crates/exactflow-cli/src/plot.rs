@@ -6,7 +6,6 @@ use crate::error::CliError;
 use crate::output::emit;
 use crate::scenario_args::ScenarioArgs;
 use clap::Args;
-use exactflow_analysis::gd;
 use exactflow_analysis::mechanism::Label;
 use exactflow_analysis::sweep::Axis;
 use exactflow_core::Observables;
@@ -359,13 +358,12 @@ pub fn run(args: &PlotArgs) -> Result<(), CliError> {
         None => ((0.5 * sol.horizon()).ceil() as u64).clamp(1, MAX_PLOT_STEPS),
     };
     let every = (steps / args.points).max(1);
-    let run = gd::full_f64(&scenario, steps, every);
-    let points: Vec<(f64, Observables<f64>)> = run
-        .steps
-        .iter()
-        .map(|n| *n as f64)
-        .zip(run.rows.iter().cloned())
-        .collect();
+    let mut points: Vec<(f64, Observables<f64>)> = Vec::new();
+    let (stability, stop) =
+        exactflow_simulate::gd::full::<f64, ()>(&scenario, &(), steps, every, |n, o| {
+            points.push((n as f64, o.clone()));
+            Ok(())
+        });
     let times: Vec<f64> = (0..=600).map(|j| steps as f64 * j as f64 / 600.0).collect();
     let theory: Vec<(f64, Observables<f64>)> =
         times.iter().copied().zip(sol.eval_batch(&times)).collect();
@@ -376,7 +374,13 @@ pub fn run(args: &PlotArgs) -> Result<(), CliError> {
         scenario.width()
     );
     let svg = trajectory_svg(&title, &theory, &points)?;
-    if let Some(n) = run.stability.first_unstable_step {
+    if let exactflow_simulate::error::Stop::Failed(e) = stop {
+        eprintln!(
+            "exactflow: warning: GD points end at step {}: {e}",
+            stability.last_step
+        );
+    }
+    if let Some(n) = stability.first_unstable_step {
         eprintln!("exactflow: warning: GD reaches a*ntk >= 2 at step {n} (edge of stability): it oscillates or diverges instead of following the flow");
     }
     emit(svg.as_bytes(), Some(&args.out))

@@ -14,7 +14,6 @@
 
 pub mod ball;
 pub mod mag;
-pub mod taylor;
 
 use ball::Ball;
 use exactflow_core::closed_form::Decay;

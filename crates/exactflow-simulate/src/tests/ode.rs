@@ -2,9 +2,11 @@
 //! DOP853 (8) measured on the flow, and both integrators against the closed form.
 
 use super::*;
+use crate::tableau::{dop853_nodes, DOP_B, DOP_E3, DOP_E5};
 use exactflow_core::number::parse_exact;
 use exactflow_core::presets::preset;
 use exactflow_core::scenario::{InitKind, InitSpec, ScenarioSpec};
+use exactflow_core::Scenario;
 use exactflow_fast::FastSolution;
 
 #[test]
@@ -70,23 +72,19 @@ fn scenario() -> Scenario {
 fn fixed_step_error(n: usize, dop: bool) -> f64 {
     let s = scenario();
     let f = Field::of(&s);
-    let (u0, w0) = s.initial_weights();
-    let d = u0.len();
-    let mut y: Vec<f64> = u0.iter().chain(&w0).map(q_to_f64).collect();
-    y.push(q_to_f64(&s.reduction().e0));
-    y.push(0.0);
+    let mut y = Field::initial_state(&s);
     let mut ws = Work::new(y.len());
     let h = T_ORDER / n as f64;
     for _ in 0..n {
         if dop {
-            dop853_step(&f, d, &y, h, 1e-12, &mut ws);
+            dop853_step(&f, &y, h, 1e-12, &mut ws);
             y.copy_from_slice(&ws.y_new);
         } else {
-            rk4_step(&f, d, &mut y, h, &mut ws);
+            rk4_step(&f, &mut y, h, &mut ws);
         }
     }
     let exact = FastSolution::new(&s).eval(T_ORDER);
-    let got = f.observables(d, &y);
+    let got = f.observables(&y);
     [
         (got.z, exact.z),
         (got.residual, exact.residual),
@@ -128,11 +126,23 @@ fn integrators_agree_with_the_closed_form() {
         let h = sol.horizon();
         let times: Vec<f64> = (0..=8).map(|j| h * j as f64 / 16.0).collect();
         for (method, tol) in [
-            (Method::Dop853 { rtol: 1e-12 }, 1e-9),
-            (Method::Rk4 { h_rel: 0.01 }, 1e-6),
+            (Flow::Dop853 { rtol: 1e-12 }, 1e-9),
+            (Flow::Rk4 { h_rel: 0.01 }, 1e-6),
         ] {
-            let out = integrate(&s, &times, method);
-            for (t, o) in times.iter().zip(&out.rows) {
+            let mut rows = Vec::new();
+            let (_, stop) = integrate(
+                &Field::of(&s),
+                Field::initial_state(&s),
+                &times,
+                method,
+                1_000_000,
+                |_, o| {
+                    rows.push(o.clone());
+                    Ok::<(), ()>(())
+                },
+            );
+            assert!(matches!(stop, Stop::Done), "{stop:?}");
+            for (t, o) in times.iter().zip(&rows) {
                 let f = sol.eval(*t);
                 for (a, b, what) in [
                     (o.residual, f.residual, "residual"),

@@ -1,0 +1,298 @@
+//! Gradient descent (docs/model.md §2 and §6): one step per unit of time, the learning rates
+//! `η_u, η_w` as step sizes,
+//!
+//! ```text
+//! u_{n+1} = u_n − η_u a γ e_n w_n ,     w_{n+1} = w_n − η_w a γ e_n u_n .
+//! ```
+//!
+//! Written once, generic over the number type ([`Num`]: `f64`, or MPFR balls that enclose
+//! every rounding):
+//!
+//! * [`full`] iterates the width-`d` vectors (the real thing);
+//! * [`reduced`] iterates the exact three-scalar map of docs/model.md §6 in the
+//!   normalized coordinates `s = ũ + w̃`, `δ = ũ − w̃`: `|s|² ← (1−c)²|s|²`,
+//!   `|δ|² ← (1+c)²|δ|²`, `M ← (1−c²)M`, `c = ake` — the same trajectory at any width, in
+//!   O(1) per step.
+//!
+//! Rows use the trajectory schema with `t` = the step number. Two quantities are carried
+//! by exact identities of the GD step rather than recomputed from the vectors, so they keep
+//! their relative accuracy however small they get:
+//!
+//! * the residual: `e_{n+1} = e_n·(1 − a·ntk_n + a²k² e_n (θ* + e_n))` (expand
+//!   `γ u_{n+1}·w_{n+1} − θ*`); `e₀` is rounded from its exact value;
+//! * `z_n = |s_n|²/|s₀|² = Π (1 − c_i)²` (`s_{n+1} = (1 − c_n) s_n`: GD keeps the direction
+//!   of `s`, as the flow does; this is the GD analogue of the flow's `z`).
+//!
+//! Edge of stability (docs/model.md §7): a minimum is linearly stable for GD iff
+//! `0 < a·ntk < 2`; [`Stability`] records the first step with `a·ntk_n ≥ 2` and the
+//! largest `a·ntk_n` seen.
+
+use crate::error::{SimError, Stop};
+use crate::num::{Num, Params};
+use crate::observe::{observe, slope_and_uw, Moments};
+use exactflow_core::{ExactReduction, Observables, Scenario};
+use num_traits::Zero;
+
+/// What the run says about the edge of stability.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stability {
+    /// First step `n` with `a·ntk_n ≥ 2` (GD then oscillates or diverges near a minimum).
+    pub first_unstable_step: Option<u64>,
+    /// Largest `a·ntk_n` over the run (as `f64`, for the report).
+    pub max_a_ntk: f64,
+    /// `a·ntk` at the last step reached.
+    pub final_a_ntk: f64,
+    /// The last step whose state was computed (`steps` unless the run stopped early).
+    pub last_step: u64,
+}
+
+/// Which steps to record: `0, every, 2·every, …` and always the last one.
+pub(crate) fn recorded(n: u64, steps: u64, every: u64) -> bool {
+    n == steps || n.is_multiple_of(every.max(1))
+}
+
+/// Number of rows a GD run of `steps` steps recording every `every`-th produces.
+pub fn row_count(steps: u64, every: u64) -> u64 {
+    let every = every.max(1);
+    steps / every + 1 + u64::from(!steps.is_multiple_of(every))
+}
+
+/// Edge-of-stability bookkeeping.
+struct Track {
+    first: Option<u64>,
+    max: f64,
+    last: f64,
+    last_step: u64,
+}
+
+impl Track {
+    fn new() -> Self {
+        Track {
+            first: None,
+            max: 0.0,
+            last: 0.0,
+            last_step: 0,
+        }
+    }
+    fn see(&mut self, n: u64, a_ntk: f64) {
+        if a_ntk >= 2.0 && self.first.is_none() {
+            self.first = Some(n);
+        }
+        if a_ntk > self.max || self.max.is_nan() {
+            self.max = a_ntk;
+        }
+        self.last = a_ntk;
+        self.last_step = n;
+    }
+    fn done(self) -> Stability {
+        Stability {
+            first_unstable_step: self.first,
+            max_a_ntk: self.max,
+            final_a_ntk: self.last,
+            last_step: self.last_step,
+        }
+    }
+}
+
+/// Full width-`d` GD in `R` for `steps` steps; `emit(n, row)` receives every
+/// `every`-th step and the last one. Stops at the first step whose state is not finite
+/// in `R` (that step is not emitted).
+pub fn full<R: Num, E>(
+    scenario: &Scenario,
+    ctx: &R::Ctx,
+    steps: u64,
+    every: u64,
+    mut emit: impl FnMut(u64, &Observables<R>) -> Result<(), E>,
+) -> (Stability, Stop<E>) {
+    let red = scenario.reduction();
+    let p = Params::<R>::new(&red, ctx);
+    let (u0, w0) = scenario.initial_weights();
+    let mut u: Vec<R> = u0.iter().map(|q| R::from_q(q, ctx)).collect();
+    let mut w: Vec<R> = w0.iter().map(|q| R::from_q(q, ctx)).collect();
+    let mut e = R::from_q(&red.e0, ctx);
+    let mut z = R::from_i32(1, ctx);
+    let one = R::from_i32(1, ctx);
+    let mut track = Track::new();
+    for n in 0..=steps {
+        let m = Moments::from_vectors(&u, &w, e.clone(), z.clone(), ctx);
+        let a_ntk = p.a.clone() * &p.ntk(&m.uu, &m.ww);
+        if !(a_ntk.is_finite_num()
+            && m.uw.is_finite_num()
+            && e.is_finite_num()
+            && z.is_finite_num())
+        {
+            return (track.done(), Stop::Failed(diverged::<R>(n)));
+        }
+        track.see(n, a_ntk.to_f64());
+        let (slope, _) = slope_and_uw(&p, &m);
+        if recorded(n, steps, every) {
+            if let Err(err) = emit(n, &observe(&p, &m)) {
+                return (track.done(), Stop::Sink(err));
+            }
+        }
+        if n == steps {
+            break;
+        }
+        let g = p.a_gamma.clone() * &e;
+        let (gu, gw) = (p.eta_u.clone() * &g, p.eta_w.clone() * &g);
+        for (x, y) in u.iter_mut().zip(w.iter_mut()) {
+            let x0 = x.clone();
+            *x = x0.clone() - gu.clone() * &*y;
+            *y = y.clone() - gw.clone() * &x0;
+        }
+        let c = p.a_k.clone() * &e;
+        let one_c = one.clone() - &c;
+        z = z * (one_c.clone() * &one_c);
+        e = next_residual(&p, &one, &a_ntk, slope, e);
+    }
+    (track.done(), Stop::Done)
+}
+
+/// The error of a GD run whose state left `R`'s range at step `n`.
+fn diverged<R: Num>(n: u64) -> SimError {
+    SimError::Diverged {
+        at: format!("step {n}"),
+        why: format!(
+            "gradient descent left the {} number range (the weights, the residual or z overflowed)",
+            R::NAME
+        ),
+    }
+}
+
+/// `e·((1 − a·ntk) + a²k²·e·slope)`: the exact residual identity of the GD step
+/// (`slope = θ* + e`, from [`slope_and_uw`]).
+fn next_residual<R: Num>(p: &Params<R>, one: &R, a_ntk: &R, slope: R, e: R) -> R {
+    let bracket = (one.clone() - a_ntk) + p.a2k2.clone() * &e * &slope;
+    e * &bracket
+}
+
+/// The three-scalar state of [`reduced`], in normalized coordinates.
+struct ReducedState<R> {
+    /// `|s|²`.
+    s: R,
+    /// `|δ|²`.
+    d: R,
+    /// `M = s·δ = |ũ|² − |w̃|²`.
+    m: R,
+    /// `|ũ|²|w̃|² − (ũ·w̃)²`, multiplied by `(1 − c²)²` per step.
+    gram: R,
+}
+
+impl<R: Num> ReducedState<R> {
+    /// `S = P + 2X̃`, `D = P − 2X̃`, the smaller through the exact `S·D`; the Gram
+    /// determinant and `M` rounded from their exact values.
+    fn new(red: &ExactReduction, ctx: &R::Ctx) -> Self {
+        let p = R::from_q(&red.p, ctx);
+        let two_xt = R::sqrt_q(&red.xt2, ctx).ldexp(1);
+        let big = p + &two_xt;
+        let small = if red.sd.is_zero() || big.is_zero() {
+            R::from_i32(0, ctx)
+        } else {
+            R::from_q(&red.sd, ctx) / &big
+        };
+        let (mut s, mut d) = if exactflow_core::reduction::sign(&red.x) >= 0 {
+            (big, small)
+        } else {
+            (small, big)
+        };
+        if red.s_is_zero() {
+            s = R::from_i32(0, ctx);
+        }
+        if red.d_is_zero() {
+            d = R::from_i32(0, ctx);
+        }
+        ReducedState {
+            s,
+            d,
+            m: R::from_q(&red.m, ctx),
+            gram: R::from_q(&red.gram, ctx),
+        }
+    }
+
+    /// The moments: `u·w = √(η_uη_w)·(|s|² − |δ|²)/4` (error scale `√(η_uη_w)(|s|² + |δ|²)/4`)
+    /// and `|ũ|², |w̃|²` from `M = |ũ|² − |w̃|²` and `|ũ|²|w̃|² = gram + X̃²` (the larger root
+    /// as a sum, the smaller as a quotient: no cancellation), scaled by `η_u`, `η_w`; `X̃`
+    /// from the better slope ([`slope_and_uw`]).
+    fn moments(&self, p: &Params<R>, sqrt_eta: &R, e: &R, z: &R, ctx: &R::Ctx) -> Moments<R> {
+        let quarter = |x: R| sqrt_eta.clone() * &x.ldexp(-2);
+        let mut m = Moments {
+            uu: R::from_i32(0, ctx),
+            ww: R::from_i32(0, ctx),
+            uw: quarter(self.s.clone() - &self.d),
+            uw_scale: quarter(self.s.clone() + &self.d),
+            e: e.clone(),
+            z: z.clone(),
+        };
+        let (slope, _) = slope_and_uw(p, &m);
+        let xt = slope / &p.k;
+        let prod = self.gram.clone() + xt.square();
+        let root = (self.m.square() + prod.ldexp(2)).sqrt();
+        let big = (self.m.abs() + &root).ldexp(-1);
+        let small = if big.is_zero() {
+            R::from_i32(0, ctx)
+        } else {
+            prod / &big
+        };
+        let (nu2, nw2) = if self.m >= R::from_i32(0, ctx) {
+            (big, small)
+        } else {
+            (small, big)
+        };
+        m.uu = p.eta_u.clone() * &nu2;
+        m.ww = p.eta_w.clone() * &nw2;
+        m
+    }
+}
+
+/// The three-scalar map of docs/model.md §6 in `R`, with the same rows and stopping rule
+/// as [`full`].
+pub fn reduced<R: Num, E>(
+    red: &ExactReduction,
+    ctx: &R::Ctx,
+    steps: u64,
+    every: u64,
+    mut emit: impl FnMut(u64, &Observables<R>) -> Result<(), E>,
+) -> (Stability, Stop<E>) {
+    let p = Params::<R>::new(red, ctx);
+    let mut st = ReducedState::<R>::new(red, ctx);
+    let mut e = R::from_q(&red.e0, ctx);
+    let mut z = R::from_i32(1, ctx);
+    let one = R::from_i32(1, ctx);
+    let half_k2 = (p.k.clone() * &p.k).ldexp(-1);
+    let sqrt_eta = R::sqrt_q(&red.eta_prod, ctx);
+    let mut track = Track::new();
+    for n in 0..=steps {
+        let ntk = half_k2.clone() * &(st.s.clone() + &st.d);
+        let a_ntk = p.a.clone() * &ntk;
+        if !(a_ntk.is_finite_num() && e.is_finite_num() && z.is_finite_num()) {
+            return (track.done(), Stop::Failed(diverged::<R>(n)));
+        }
+        track.see(n, a_ntk.to_f64());
+        let m = st.moments(&p, &sqrt_eta, &e, &z, ctx);
+        let (slope, _) = slope_and_uw(&p, &m);
+        if recorded(n, steps, every) {
+            let row = observe(&p, &m);
+            if let Err(err) = emit(n, &row) {
+                return (track.done(), Stop::Sink(err));
+            }
+        }
+        if n == steps {
+            break;
+        }
+        let c = p.a_k.clone() * &e;
+        let minus = one.clone() - &c;
+        let plus = one.clone() + &c;
+        let mp = minus.clone() * &plus;
+        st.s = st.s.clone() * &minus.square();
+        st.d = st.d.clone() * &plus.square();
+        st.m = st.m.clone() * &mp;
+        st.gram = st.gram.clone() * &mp.square();
+        z = z * &minus.square();
+        e = next_residual(&p, &one, &a_ntk, slope, e);
+    }
+    (track.done(), Stop::Done)
+}
+
+#[cfg(test)]
+#[path = "tests/gd.rs"]
+mod tests;
