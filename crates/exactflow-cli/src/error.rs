@@ -39,9 +39,6 @@ pub enum CliError {
         /// What disagreed, and by how much.
         details: String,
     },
-    /// A table could not be read or compared (names the flag or table).
-    #[error(transparent)]
-    Table(#[from] exactflow_tables::TableError),
 }
 
 impl CliError {

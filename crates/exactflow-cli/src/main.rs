@@ -20,12 +20,12 @@ mod scenario_args;
 mod simulate;
 mod solve;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Subcommand};
 use error::CliError;
 
 /// Exact, certified training dynamics of a one-hidden-layer linear network on 1-D data
 /// (Xu & Ziyin, "Three Mechanisms of Feature Learning in a Linear Network", ICLR 2025).
-#[derive(Debug, Parser)]
+#[derive(Debug, clap::Parser)]
 #[command(name = "exactflow", version, about, long_about = None)]
 struct Cli {
     #[command(subcommand)]
@@ -68,8 +68,92 @@ enum Command {
     Certify(certify::CertifyArgs),
 }
 
+/// The command line, every subcommand taking values that start with `-` followed by a
+/// digit (`--times -1`, `--digits -1`, `--width -5`) as values, so that the flag's own
+/// validation names the flag and says why the value is refused (clap alone reports
+/// "unexpected argument '-1'").
+fn command() -> clap::Command {
+    let mut cmd = Cli::command();
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(name, |s| s.allow_negative_numbers(true));
+    }
+    cmd
+}
+
+/// A clap error about a value, rewritten as one line naming the flag and the reason,
+/// the value quoted short (`None`: clap's own message stands: help, version, unknown
+/// flags, missing arguments).
+fn value_error(e: &clap::Error) -> Option<CliError> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if !matches!(
+        e.kind(),
+        ErrorKind::ValueValidation | ErrorKind::InvalidValue
+    ) {
+        return None;
+    }
+    let text = |k| match e.get(k) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    let arg = text(ContextKind::InvalidArg)?;
+    let flag = arg.split_whitespace().next().unwrap_or(&arg).to_string();
+    let value = text(ContextKind::InvalidValue)?;
+    if value.is_empty() {
+        return None;
+    }
+    let q = exactflow_tables::quote(&value);
+    let why = match e.kind() {
+        ErrorKind::InvalidValue => {
+            let valid = match e.get(ContextKind::ValidValue) {
+                Some(ContextValue::Strings(v)) => v.join(", "),
+                _ => String::new(),
+            };
+            format!("{q} is not one of: {valid}")
+        }
+        _ => {
+            let source = std::error::Error::source(e)
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            if let Some(range) = source.split(" is not in ").nth(1) {
+                format!("{q} is out of range (must be in {range})")
+            } else if source.contains("too large") {
+                format!("{q} is too large")
+            } else if source.contains("too small") {
+                format!("{q} is too small")
+            } else if source.contains("invalid digit") {
+                let sign = if value.trim_start().starts_with('-') {
+                    " ≥ 0"
+                } else {
+                    ""
+                };
+                format!("{q} is not a whole number{sign}")
+            } else if source.contains("float") {
+                format!("{q} is not a number")
+            } else if source.contains("empty") {
+                "an empty value".to_string()
+            } else {
+                format!("{q}: {source}")
+            }
+        }
+    };
+    Some(CliError::usage(&flag, why))
+}
+
 fn run() -> Result<(), CliError> {
-    let cli = Cli::parse();
+    let parsed = command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(e) => match value_error(&e) {
+            Some(err) => return Err(err),
+            None => e.exit(),
+        },
+    };
     match &cli.command {
         Command::Solve(args) => solve::run(args),
         Command::Simulate(args) => simulate::run(args),

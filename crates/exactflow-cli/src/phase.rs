@@ -251,7 +251,7 @@ fn run_exponents(args: &PhaseArgs) -> Result<(), CliError> {
             .map_err(|err| CliError::usage(&flag, err.to_string()))?;
         base.set(name, v);
     }
-    if args.k_theta_sign == 0 || args.k_theta_sign.abs() != 1 {
+    if !matches!(args.k_theta_sign, 1 | -1) {
         return Err(CliError::usage("--k-theta-sign", "must be 1 or -1"));
     }
     let preds = diagram(&base, &x, &y, args.k_theta_sign);

@@ -558,3 +558,54 @@ fn scenario_errors_name_the_flag_that_set_the_value_else_the_field() {
     assert_input_error(&o, "init.width: missing");
     assert!(stderr(&o).contains("flag --width"), "{}", stderr(&o));
 }
+
+#[test]
+fn negative_and_oversized_numbers_are_refused_naming_the_flag_and_why() {
+    // Before: clap's "unexpected argument '-1' found", naming no flag.
+    let long = "1".repeat(351);
+    for (args, flag, why) in [
+        (vec!["solve", "--times", "-1"], "--times", ">= 0"),
+        (vec!["solve", "--digits", "-1"], "--digits", "out of range"),
+        (
+            vec!["solve", "--width", "-5"],
+            "--width",
+            "whole number ≥ 0",
+        ),
+        (
+            vec!["simulate", "--steps", "-3"],
+            "--steps",
+            "whole number ≥ 0",
+        ),
+        (vec!["solve", "--digits", &long], "--digits", "too large"),
+        (
+            vec!["solve", "--width", "1.5"],
+            "--width",
+            "not a whole number",
+        ),
+        (vec!["solve", "--engine", "bogus"], "--engine", "not one of"),
+    ] {
+        let o = exactflow(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(err.contains(flag) && err.contains(why), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        // A 351-digit value is quoted shortened.
+        assert!(err.len() < 160, "{args:?}: {err}");
+    }
+    // i32::MIN used to overflow `abs()` (a panic in debug builds).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("p").display().to_string();
+    let o = exactflow(&[
+        "phase",
+        "--x",
+        "alpha_u=0..1:2",
+        "--y",
+        "beta=0..1:2",
+        "--k-theta-sign",
+        "-2147483648",
+        "--out",
+        &out,
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--k-theta-sign"), "{}", stderr(&o));
+}

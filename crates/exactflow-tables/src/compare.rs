@@ -1,59 +1,84 @@
-//! Comparing a candidate table with a reference: columns matched by name, rows by `t`,
-//! each cell held to `|candidate − reference| ≤ atol + rtol·|reference|`, decided
-//! exactly on the decimal (or binary, for NPY) values written in the tables.
+//! Comparing a candidate table with a reference: columns matched by name, rows by equal
+//! `t`, each cell held to `|candidate − reference| ≤ atol + rtol·|reference|`, decided
+//! exactly on the decimal (or binary, for NPY floats) values written in the tables.
+//!
+//! Nothing passes by accident: times must strictly increase in both tables (a duplicate
+//! or a step back is an error naming the row); rows are matched by *equal* times (see
+//! [`times_match`]) unless a relative time tolerance is given; a reference row without a
+//! candidate row fails, and so does a candidate row without a reference row (unless
+//! allowed); a NaN cell fails unless NaN is declared equal to NaN; an empty comparison
+//! fails; with `strict`, a column only one table has fails.
 
-use crate::dec::{within, Dec, Value};
-use crate::read::{Cell, Table};
-use crate::TableError;
-
-/// Rows are matched by exactly equal `t`, or else by the nearest `t` within this
-/// relative distance (a candidate written as `0.1·i` in floating point still meets the
-/// reference's exact `t`).
-pub const T_MATCH_RTOL: f64 = 1e-9;
+use crate::dec::{approx_abs_diff, approx_sum, within, Approx, Dec, Value};
+use crate::read::{Cell, Kind, Table};
+use crate::{CompareError, Side, TimeFault, Tolerance};
+use std::cmp::Ordering;
 
 /// What to compare and how strictly.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Options {
     /// Relative tolerance (exact decimal, ≥ 0).
     pub rtol: Dec,
     /// Absolute tolerance (exact decimal, ≥ 0).
     pub atol: Dec,
-    /// Columns to compare (default: every value column both tables have, except `t` and
-    /// the `<name>_err` bound columns).
+    /// The columns to compare (besides `t`). Default: every value column both tables
+    /// have, except `t` and the `<name>_err` bound columns. A table without names (a
+    /// plain NPY array) takes this list as its column names, which must then name every
+    /// one of its columns in order.
     pub columns: Option<Vec<String>>,
+    /// A NaN cell passes against a NaN cell (default: every NaN cell fails).
+    pub nan_equal: bool,
+    /// A column only one of the tables has fails the comparison (default: listed only).
+    pub strict: bool,
+    /// A candidate row whose `t` the reference lacks is listed but does not fail.
+    pub allow_extra_rows: bool,
+    /// Rows match when `|t_c − t_r| ≤ time_rtol·|t_r|` (decided exactly), instead of
+    /// by equal times; a time matching two rows is an error.
+    pub time_rtol: Option<Dec>,
+}
+
+impl Options {
+    /// The given tolerances; everything else strict by default (exact times, NaN fails,
+    /// extra rows fail, extra columns listed).
+    pub fn new(rtol: Dec, atol: Dec) -> Options {
+        Options {
+            rtol,
+            atol,
+            columns: None,
+            nan_equal: false,
+            strict: false,
+            allow_extra_rows: false,
+            time_rtol: None,
+        }
+    }
 }
 
 /// One compared cell.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Deviation {
-    /// Column name.
-    pub column: String,
     /// Row of the reference (1-based, data rows only).
     pub row: usize,
+    /// Row of the candidate (1-based).
+    pub candidate_row: usize,
     /// `t` of that row, as the reference writes it.
     pub t: String,
-    /// Candidate's text.
+    /// The candidate's value (its text, or the shortest text of its binary value).
     pub value: String,
-    /// Reference's text.
+    /// The reference's value.
     pub reference: String,
-    /// `|value − reference|` (nearest double; NaN for mismatched specials).
-    pub error: f64,
-    /// `atol + rtol·|reference|` (nearest double).
-    pub allowed: f64,
+    /// `|value − reference|`, to 16 digits, of any magnitude (∞ for a NaN or infinity
+    /// that does not match).
+    pub error: Approx,
+    /// `atol + rtol·|reference|`, to 16 digits.
+    pub allowed: Approx,
     /// Whether the cell is within tolerance (decided exactly).
     pub passed: bool,
 }
 
 impl Deviation {
-    /// `error / allowed` (∞ where nothing is allowed and something differs).
+    /// `error / allowed` (∞ where something differs and nothing is allowed).
     pub fn ratio(&self) -> f64 {
-        if self.error == 0.0 {
-            0.0
-        } else if self.error.is_nan() {
-            f64::INFINITY
-        } else {
-            self.error / self.allowed
-        }
+        self.error.ratio(self.allowed)
     }
 }
 
@@ -66,246 +91,546 @@ pub struct ColumnReport {
     pub compared: usize,
     /// Cells out of tolerance.
     pub failed: usize,
-    /// The cell with the largest `error/allowed` (a failing one if any fails).
+    /// The cell with the largest `error/allowed` (a failing one if any fails; ties keep
+    /// the first).
     pub worst: Option<Deviation>,
 }
 
 /// The comparison's result.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Report {
-    /// One entry per compared column, in the reference's order.
+    /// One entry per compared column, in the reference's order (or the requested one).
     pub columns: Vec<ColumnReport>,
-    /// Reference rows (their `t`) with no candidate row.
-    pub missing_rows: Vec<String>,
-    /// Reference value columns not compared (absent from the candidate).
-    pub not_compared: Vec<String>,
-    /// Rows compared.
+    /// Rows compared (pairs of rows with matching `t`).
     pub rows: usize,
+    /// Reference rows (their `t`) with no candidate row: each fails.
+    pub missing_rows: Vec<String>,
+    /// Candidate rows (their `t`) with no reference row: each fails unless allowed.
+    pub extra_rows: Vec<String>,
+    /// Reference value columns the candidate lacks (not compared).
+    pub not_compared: Vec<String>,
+    /// Candidate value columns the reference lacks (not compared).
+    pub extra_columns: Vec<String>,
+    /// Whether extra candidate rows were allowed.
+    pub allow_extra_rows: bool,
+    /// Whether a column only one table has fails.
+    pub strict: bool,
+}
+
+/// Why a comparison failed (in the report's order).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure<'a> {
+    /// A column with cells out of tolerance.
+    Column(&'a ColumnReport),
+    /// Reference rows without a candidate row.
+    MissingRows(&'a [String]),
+    /// Candidate rows without a reference row.
+    ExtraRows(&'a [String]),
+    /// (strict) Candidate columns the reference lacks.
+    ExtraColumns(&'a [String]),
+    /// (strict) Reference columns the candidate lacks.
+    NotCompared(&'a [String]),
+    /// No row was compared.
+    Empty,
 }
 
 impl Report {
-    /// Whether every compared cell is within tolerance and every reference row matched.
+    /// Everything that makes the comparison fail (empty: it passed).
+    pub fn failures(&self) -> Vec<Failure<'_>> {
+        let mut f: Vec<Failure<'_>> = self
+            .columns
+            .iter()
+            .filter(|c| c.failed > 0)
+            .map(Failure::Column)
+            .collect();
+        if !self.missing_rows.is_empty() {
+            f.push(Failure::MissingRows(&self.missing_rows));
+        }
+        if !self.extra_rows.is_empty() && !self.allow_extra_rows {
+            f.push(Failure::ExtraRows(&self.extra_rows));
+        }
+        if self.strict && !self.extra_columns.is_empty() {
+            f.push(Failure::ExtraColumns(&self.extra_columns));
+        }
+        if self.strict && !self.not_compared.is_empty() {
+            f.push(Failure::NotCompared(&self.not_compared));
+        }
+        if self.rows == 0 {
+            f.push(Failure::Empty);
+        }
+        f
+    }
+
+    /// Whether the comparison passed: every compared cell within tolerance, every row
+    /// matched (extra candidate rows only if allowed), at least one row compared, and
+    /// (strict) both tables with the same value columns.
     pub fn passed(&self) -> bool {
-        self.missing_rows.is_empty() && self.columns.iter().all(|c| c.failed == 0)
+        self.failures().is_empty()
     }
-}
 
-fn exact(c: &Cell) -> Option<Value> {
-    if c.binary {
-        Some(Value::from_f64(c.f))
-    } else {
-        Value::parse(&c.text)
-    }
-}
-
-/// Compares one cell; `None` when a cell's text is not an exact number.
-fn cell_within(c: &Cell, r: &Cell, opts: &Options, tol_f: (f64, f64)) -> Option<(bool, f64, f64)> {
-    let (rtol_f, atol_f) = tol_f;
-    let (cf, rf) = (c.f, r.f);
-    let allowed_f = atol_f + rtol_f * rf.abs();
-    if cf.is_nan() || rf.is_nan() {
-        return Some((cf.is_nan() && rf.is_nan(), f64::NAN, allowed_f));
-    }
-    let err_f = (cf - rf).abs();
-    // Fast pre-test where both doubles are normal and far from the boundary: their
-    // rounding (half an ulp each, so ≤ 2^-53·(|c| + |r|)) and that of the test itself
-    // cannot change the verdict.
-    let normal = |x: f64| x == 0.0 || (x.abs() >= 1e-290 && x.is_finite());
-    if normal(cf) && normal(rf) && allowed_f.is_finite() && allowed_f >= 1e-290 {
-        let slack = 2.3e-16 * (cf.abs() + rf.abs());
-        if err_f + slack <= allowed_f * (1.0 - 1e-12) {
-            return Some((true, err_f, allowed_f));
-        }
-        if err_f - slack > allowed_f * (1.0 + 1e-12) {
-            return Some((false, err_f, allowed_f));
-        }
-    }
-    let verdict = match (exact(c)?, exact(r)?) {
-        (Value::Finite(a), Value::Finite(b)) => within(&a, &b, &opts.rtol, &opts.atol),
-        (Value::Inf(a), Value::Inf(b)) => a == b,
-        _ => false,
-    };
-    Some((verdict, err_f, allowed_f))
-}
-
-/// Column names of `table`, or (NPY) those of `other` when the widths agree — `other`'s
-/// columns, or those without the `<name>_err` bounds (an NPY of `solve --certify`'s
-/// values, or a plain table beside a certified one).
-fn names(table: &Table, other: &Table, what: &str) -> Result<Vec<String>, TableError> {
-    if let Some(c) = &table.columns {
-        return Ok(c.clone());
-    }
-    let width = table.rows.first().map_or(0, Vec::len);
-    match &other.columns {
-        Some(c) => {
-            let values: Vec<String> = c.iter().filter(|n| !n.ends_with("_err")).cloned().collect();
-            if c.len() == width || table.rows.is_empty() {
-                Ok(c.clone())
-            } else if values.len() == width {
-                Ok(values)
-            } else {
-                Err(TableError::Malformed {
-                    what: what.to_string(),
-                    message: format!(
-                        "NPY has {width} columns and no names; the other table has {} ({} without the _err bounds)",
-                        c.len(),
-                        values.len()
-                    ),
+    /// The report as JSON (`exactflow compare --format json`; the Python binding's
+    /// dict): `passed`, `rows_compared`, `columns` (each `column`, `compared`, `failed`,
+    /// `passed`, `worst` = {`row`, `candidate_row`, `t`, `value`, `reference`, `error`,
+    /// `allowed`, `ratio`, `passed`}, with `error`, `allowed` and `ratio` as decimal
+    /// strings since they may lie beyond a double's range), `missing_rows`,
+    /// `extra_rows`, `not_compared`, `extra_columns`, `strict`, `allow_extra_rows`.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::json;
+        let cols: Vec<serde_json::Value> = self
+            .columns
+            .iter()
+            .map(|c| {
+                let worst = c.worst.as_ref().map(|w| {
+                    json!({
+                        "row": w.row,
+                        "candidate_row": w.candidate_row,
+                        "t": w.t,
+                        "value": w.value,
+                        "reference": w.reference,
+                        "error": w.error.to_string(),
+                        "allowed": w.allowed.to_string(),
+                        "ratio": ratio_text(w.ratio()),
+                        "passed": w.passed,
+                    })
+                });
+                json!({
+                    "column": c.column,
+                    "compared": c.compared,
+                    "failed": c.failed,
+                    "passed": c.failed == 0,
+                    "worst": worst,
                 })
-            }
-        }
-        None => Err(TableError::Usage {
-            flag: what.to_string(),
-            message: "both tables are NPY (no column names): give one as CSV or JSON".into(),
+            })
+            .collect();
+        json!({
+            "passed": self.passed(),
+            "rows_compared": self.rows,
+            "columns": cols,
+            "missing_rows": self.missing_rows,
+            "extra_rows": self.extra_rows,
+            "not_compared": self.not_compared,
+            "extra_columns": self.extra_columns,
+            "strict": self.strict,
+            "allow_extra_rows": self.allow_extra_rows,
+        })
+    }
+}
+
+/// `error/allowed` as text: 4 significant digits, `inf` where nothing was allowed.
+pub fn ratio_text(r: f64) -> String {
+    if r.is_infinite() {
+        "inf".into()
+    } else if r == 0.0 {
+        "0".into()
+    } else {
+        format!("{r:.3e}")
+    }
+}
+
+fn check_tolerance(d: &Dec, which: Tolerance) -> Result<(), CompareError> {
+    if d.is_negative() {
+        return Err(CompareError::Tolerance(which));
+    }
+    Ok(())
+}
+
+/// The column names of `table` (`given` names an unnamed one).
+fn names(
+    table: &Table,
+    side: Side,
+    given: Option<&Vec<String>>,
+) -> Result<Vec<String>, CompareError> {
+    match (&table.columns, given) {
+        (Some(c), _) => Ok(c.clone()),
+        (None, Some(g)) if g.len() == table.width => Ok(g.clone()),
+        (None, Some(g)) => Err(CompareError::NamesCount {
+            side,
+            width: table.width,
+            given: g.len(),
+        }),
+        (None, None) => Err(CompareError::Unnamed {
+            side,
+            width: table.width,
         }),
     }
 }
 
-/// Compares `candidate` with `reference`.
-///
-/// # Errors
-/// [`TableError::Usage`] for a requested column one table lacks, no `t` column, no
-/// common value column, or bad tolerances; [`TableError::Malformed`] for a cell whose
-/// text is not an exact number.
-pub fn compare(reference: &Table, candidate: &Table, opts: &Options) -> Result<Report, TableError> {
-    if opts.rtol.mantissa.sign() == num_bigint::Sign::Minus {
-        return Err(TableError::Usage {
-            flag: "--rtol".into(),
-            message: "must be ≥ 0".into(),
-        });
+fn is_value_column(c: &str) -> bool {
+    c != "t" && !c.ends_with("_err")
+}
+
+/// Exact comparison of two cells' values (both finite: checked before).
+fn cmp_cells(a: &Cell, b: &Cell) -> Ordering {
+    if a.f != b.f {
+        // Both are correctly rounded (or exact): distinct doubles order their values.
+        return a.f.total_cmp(&b.f);
     }
-    if opts.atol.mantissa.sign() == num_bigint::Sign::Minus {
-        return Err(TableError::Usage {
-            flag: "--atol".into(),
-            message: "must be ≥ 0".into(),
-        });
+    match (a.value(), b.value()) {
+        (Some(Value::Finite(x)), Some(Value::Finite(y))) => Dec::compare_exact(&x, &y),
+        _ => Ordering::Equal,
     }
-    let rnames = &names(reference, candidate, "--reference")?;
-    let cnames = &names(candidate, reference, "--candidate")?;
-    let find = |names: &[String], c: &str| names.iter().position(|n| n == c);
-    let (rt, ct) = match (find(rnames, "t"), find(cnames, "t")) {
-        (Some(a), Some(b)) => (a, b),
-        (None, _) => {
-            return Err(TableError::Usage {
-                flag: "--reference".into(),
-                message: "no column \"t\"".into(),
-            })
-        }
-        (_, None) => {
-            return Err(TableError::Usage {
-                flag: "--candidate".into(),
-                message: "no column \"t\"".into(),
-            })
+}
+
+/// Whether two times are the same: equal exact values — where one is a binary float
+/// of an NPY and the other decimal text, the float must be the decimal's rounding to
+/// that format (the nearest `f64`, or `f32`; `f16` times must be equal exactly). So a
+/// trainer's `np.float64(0.1)` meets the reference's `1.0000000000000000e-1`, and
+/// `0.30000000000000004` does not meet `0.3`.
+pub fn times_match(a: &Cell, b: &Cell) -> bool {
+    let rounds = |dec: &Cell, bin: &Cell| -> bool {
+        let t = dec.text();
+        match bin.kind {
+            Kind::F64 => t.parse::<f64>().is_ok_and(|x| x == bin.f),
+            Kind::F32 => t.parse::<f32>().is_ok_and(|x| f64::from(x) == bin.f),
+            _ => cmp_cells(dec, bin) == Ordering::Equal,
         }
     };
-    let mut not_compared = Vec::new();
-    let cols: Vec<(String, usize, usize)> = match &opts.columns {
+    match (a.kind, b.kind) {
+        (Kind::Decimal, Kind::Decimal) => cmp_cells(a, b) == Ordering::Equal,
+        (Kind::Decimal, _) => rounds(a, b),
+        (_, Kind::Decimal) => rounds(b, a),
+        _ => a.f == b.f,
+    }
+}
+
+fn finite(c: &Cell) -> bool {
+    if c.f.is_finite() {
+        return true;
+    }
+    matches!(c.value(), Some(Value::Finite(_)))
+}
+
+/// Checks that `t` strictly increases and is finite.
+fn check_times(rows: &[Vec<Cell>], t: usize, side: Side) -> Result<(), CompareError> {
+    let mut prev: Option<&Cell> = None;
+    for (i, row) in rows.iter().enumerate() {
+        let c = &row[t];
+        let fault = if !finite(c) {
+            Some(TimeFault::NotFinite)
+        } else {
+            match prev.map(|p| cmp_cells(p, c)) {
+                Some(Ordering::Equal) => Some(TimeFault::Duplicate),
+                Some(Ordering::Greater) => Some(TimeFault::Decreasing),
+                _ => None,
+            }
+        };
+        if let Some(fault) = fault {
+            return Err(CompareError::Times {
+                side,
+                row: i + 1,
+                t: c.text().into_owned(),
+                fault,
+            });
+        }
+        prev = Some(c);
+    }
+    Ok(())
+}
+
+/// The exact tolerances and their doubles (for the fast pre-test).
+struct Tol<'a> {
+    rtol: &'a Dec,
+    atol: &'a Dec,
+    rtol_f: f64,
+    atol_f: f64,
+    nan_equal: bool,
+}
+
+/// The verdict on one cell, and its error and allowance as doubles where the fast
+/// pre-test decided it (`None`: compute them exactly).
+struct Verdict {
+    passed: bool,
+    approx: Option<(f64, f64)>,
+}
+
+fn cell_verdict(
+    c: &Cell,
+    r: &Cell,
+    tol: &Tol<'_>,
+    side_rows: (usize, usize),
+    column: &str,
+) -> Result<Verdict, CompareError> {
+    let (cf, rf) = (c.f, r.f);
+    if cf.is_nan() || rf.is_nan() {
+        return Ok(Verdict {
+            passed: tol.nan_equal && cf.is_nan() && rf.is_nan(),
+            approx: None,
+        });
+    }
+    // Fast pre-test where every double is normal (or zero) and the verdict is far from
+    // the boundary: their rounding (half an ulp each, so ≤ 2^-53·(|c| + |r|) for the
+    // difference, a few ulps relative for the allowance) cannot change it.
+    let normal = |x: f64| x == 0.0 || (x.abs() >= 1e-290 && x.is_finite());
+    let rel_f = tol.rtol_f * rf.abs();
+    let allowed_f = tol.atol_f + rel_f;
+    if normal(cf)
+        && normal(rf)
+        && normal(tol.rtol_f)
+        && normal(tol.atol_f)
+        && normal(rel_f)
+        && allowed_f.is_finite()
+        && allowed_f >= 1e-290
+    {
+        let err_f = (cf - rf).abs();
+        let slack = 2.3e-16 * (cf.abs() + rf.abs());
+        if err_f + slack <= allowed_f * (1.0 - 1e-12) {
+            return Ok(Verdict {
+                passed: true,
+                approx: Some((err_f, allowed_f)),
+            });
+        }
+        if err_f - slack > allowed_f * (1.0 + 1e-12) {
+            return Ok(Verdict {
+                passed: false,
+                approx: Some((err_f, allowed_f)),
+            });
+        }
+    }
+    let exact = |cell: &Cell, side: Side, row: usize| {
+        cell.value().ok_or_else(|| CompareError::NotExact {
+            side,
+            row,
+            column: column.to_string(),
+            text: cell.text().into_owned(),
+        })
+    };
+    let passed = match (
+        exact(c, Side::Candidate, side_rows.1)?,
+        exact(r, Side::Reference, side_rows.0)?,
+    ) {
+        (Value::Finite(a), Value::Finite(b)) => within(&a, &b, tol.rtol, tol.atol),
+        (Value::Inf(a), Value::Inf(b)) => a == b,
+        (Value::Nan, Value::Nan) => tol.nan_equal,
+        _ => false,
+    };
+    Ok(Verdict {
+        passed,
+        approx: None,
+    })
+}
+
+/// A column's running tally.
+struct Work {
+    compared: usize,
+    failed: usize,
+    worst: Option<((f64, f64), Deviation)>,
+}
+
+/// Error and allowance of a cell, to 16 digits, of any magnitude.
+fn exact_deviation(c: &Cell, r: &Cell, tol: &Tol<'_>) -> (Approx, Approx) {
+    let rv = r.value();
+    let allowed = match &rv {
+        Some(Value::Finite(b)) => approx_sum(&[tol.atol.clone(), Dec::mul(tol.rtol, &b.abs())]),
+        _ => Approx::INF,
+    };
+    let error = match (c.value(), rv) {
+        (Some(Value::Finite(a)), Some(Value::Finite(b))) => approx_abs_diff(&a, &b),
+        (Some(Value::Inf(a)), Some(Value::Inf(b))) if a == b => Approx::ZERO,
+        (Some(Value::Nan), Some(Value::Nan)) if tol.nan_equal => Approx::ZERO,
+        _ => Approx::INF,
+    };
+    (error, allowed)
+}
+
+/// Compares `candidate` with `reference` (see the module's rules).
+///
+/// # Errors
+/// [`CompareError`]: a negative tolerance, a bad column list, no `t`, times that do
+/// not strictly increase, unnamed columns without names, a requested column one table
+/// lacks, no common value column, a time matching two rows under a time tolerance.
+pub fn compare(
+    reference: &Table,
+    candidate: &Table,
+    opts: &Options,
+) -> Result<Report, CompareError> {
+    check_tolerance(&opts.rtol, Tolerance::Relative)?;
+    check_tolerance(&opts.atol, Tolerance::Absolute)?;
+    if let Some(t) = &opts.time_rtol {
+        check_tolerance(t, Tolerance::Time)?;
+    }
+    if let Some(list) = &opts.columns {
+        if list.is_empty() {
+            return Err(CompareError::ColumnList("empty".into()));
+        }
+        for (i, c) in list.iter().enumerate() {
+            if c.is_empty() {
+                return Err(CompareError::ColumnList(format!("name {} is empty", i + 1)));
+            }
+            if list[..i].contains(c) {
+                return Err(CompareError::ColumnList(format!(
+                    "{} appears twice",
+                    crate::quote(c)
+                )));
+            }
+        }
+    }
+    let given = opts.columns.as_ref();
+    let rnames = names(reference, Side::Reference, given)?;
+    let cnames = names(candidate, Side::Candidate, given)?;
+    let find = |names: &[String], c: &str| names.iter().position(|n| n == c);
+    let rt = find(&rnames, "t").ok_or(CompareError::NoTime(Side::Reference))?;
+    let ct = find(&cnames, "t").ok_or(CompareError::NoTime(Side::Candidate))?;
+    let not_compared: Vec<String> = rnames
+        .iter()
+        .filter(|c| is_value_column(c) && find(&cnames, c).is_none())
+        .cloned()
+        .collect();
+    let extra_columns: Vec<String> = cnames
+        .iter()
+        .filter(|c| is_value_column(c) && find(&rnames, c).is_none())
+        .cloned()
+        .collect();
+    let cols: Vec<(String, usize, usize)> = match given {
         Some(list) => list
             .iter()
             .filter(|c| c.as_str() != "t")
             .map(|c| {
-                let r = find(rnames, c).ok_or_else(|| TableError::Usage {
-                    flag: "--columns".into(),
-                    message: format!("the reference has no column {c:?}"),
+                let r = find(&rnames, c).ok_or_else(|| CompareError::MissingColumn {
+                    side: Side::Reference,
+                    column: c.clone(),
                 })?;
-                let k = find(cnames, c).ok_or_else(|| TableError::Usage {
-                    flag: "--columns".into(),
-                    message: format!("the candidate has no column {c:?}"),
+                let k = find(&cnames, c).ok_or_else(|| CompareError::MissingColumn {
+                    side: Side::Candidate,
+                    column: c.clone(),
                 })?;
                 Ok((c.clone(), r, k))
             })
-            .collect::<Result<_, TableError>>()?,
-        None => {
-            let mut v = Vec::new();
-            for (r, c) in rnames.iter().enumerate() {
-                if c == "t" || c.ends_with("_err") {
-                    continue;
-                }
-                match find(cnames, c) {
-                    Some(k) => v.push((c.clone(), r, k)),
-                    None => not_compared.push(c.clone()),
-                }
-            }
-            v
-        }
+            .collect::<Result<_, CompareError>>()?,
+        None => rnames
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| is_value_column(c))
+            .filter_map(|(r, c)| find(&cnames, c).map(|k| (c.clone(), r, k)))
+            .collect(),
     };
     if cols.is_empty() {
-        return Err(TableError::Usage {
-            flag: "--columns".into(),
-            message: "no value column common to both tables".into(),
-        });
+        return Err(CompareError::NoCommonColumn);
     }
-    // Candidate rows by t: exact text-equal first, else nearest double within T_MATCH_RTOL.
-    let mut by_t: Vec<(f64, usize)> = candidate
-        .rows
+    check_times(&reference.rows, rt, Side::Reference)?;
+    check_times(&candidate.rows, ct, Side::Candidate)?;
+
+    let tol = Tol {
+        rtol: &opts.rtol,
+        atol: &opts.atol,
+        rtol_f: opts.rtol.to_f64(),
+        atol_f: opts.atol.to_f64(),
+        nan_equal: opts.nan_equal,
+    };
+    let matches = |r: &Cell, c: &Cell| match &opts.time_rtol {
+        None => times_match(r, c),
+        Some(tr) => match (r.value(), c.value()) {
+            (Some(Value::Finite(a)), Some(Value::Finite(b))) => within(&b, &a, tr, &Dec::zero()),
+            _ => false,
+        },
+    };
+    let mut work: Vec<Work> = cols
         .iter()
-        .enumerate()
-        .filter_map(|(i, row)| row.get(ct).map(|c| (c.f, i)))
+        .map(|_| Work {
+            compared: 0,
+            failed: 0,
+            worst: None,
+        })
         .collect();
-    by_t.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let tol_f = (opts.rtol.to_f64(), opts.atol.to_f64());
     let mut report = Report {
-        columns: cols
-            .iter()
-            .map(|(name, _, _)| ColumnReport {
-                column: name.clone(),
-                compared: 0,
-                failed: 0,
-                worst: None,
-            })
-            .collect(),
         not_compared,
+        extra_columns,
+        strict: opts.strict,
+        allow_extra_rows: opts.allow_extra_rows,
         ..Report::default()
     };
-    for (ri, rrow) in reference.rows.iter().enumerate() {
-        let Some(tcell) = rrow.get(rt) else { continue };
-        let t = tcell.f;
-        let pos = by_t.partition_point(|(x, _)| *x < t);
-        let near = [pos.checked_sub(1), Some(pos)]
-            .into_iter()
-            .flatten()
-            .filter_map(|p| by_t.get(p))
-            .filter(|(x, _)| (x - t).abs() <= T_MATCH_RTOL * t.abs().max(f64::MIN_POSITIVE))
-            .min_by(|a, b| (a.0 - t).abs().total_cmp(&(b.0 - t).abs()));
-        let Some(&(_, ci)) = near else {
-            report.missing_rows.push(tcell.text.clone());
-            continue;
-        };
-        let Some(crow) = candidate.rows.get(ci) else {
-            continue;
-        };
-        report.rows += 1;
-        for ((name, r, k), col) in cols.iter().zip(report.columns.iter_mut()) {
-            let (Some(rc), Some(cc)) = (rrow.get(*r), crow.get(*k)) else {
-                continue;
-            };
-            let (passed, error, allowed) =
-                cell_within(cc, rc, opts, tol_f).ok_or_else(|| TableError::Malformed {
-                    what: "table".into(),
-                    message: format!("row {}, column {name}: not an exact number", ri + 1),
-                })?;
-            col.compared += 1;
-            let d = Deviation {
-                column: name.clone(),
-                row: ri + 1,
-                t: tcell.text.clone(),
-                value: cc.text.clone(),
-                reference: rc.text.clone(),
-                error,
-                allowed,
-                passed,
-            };
-            if !passed {
-                col.failed += 1;
+    let (rrows, crows) = (&reference.rows, &candidate.rows);
+    let (mut i, mut j) = (0, 0);
+    while i < rrows.len() || j < crows.len() {
+        let (Some(rrow), Some(crow)) = (rrows.get(i), crows.get(j)) else {
+            if let Some(rrow) = rrows.get(i) {
+                report.missing_rows.push(rrow[rt].text().into_owned());
+                i += 1;
+            } else {
+                report.extra_rows.push(crows[j][ct].text().into_owned());
+                j += 1;
             }
-            let replace = match &col.worst {
-                None => true,
-                Some(w) => (w.passed && !passed) || (w.passed == passed && d.ratio() > w.ratio()),
-            };
-            if replace {
-                col.worst = Some(d);
+            continue;
+        };
+        let (tr, tc) = (&rrow[rt], &crow[ct]);
+        if !matches(tr, tc) {
+            if cmp_cells(tr, tc) == Ordering::Less {
+                report.missing_rows.push(tr.text().into_owned());
+                i += 1;
+            } else {
+                report.extra_rows.push(tc.text().into_owned());
+                j += 1;
+            }
+            continue;
+        }
+        if opts.time_rtol.is_some() {
+            if rrows.get(i + 1).is_some_and(|next| matches(&next[rt], tc)) {
+                return Err(CompareError::AmbiguousTime {
+                    side: Side::Candidate,
+                    row: j + 1,
+                    t: tc.text().into_owned(),
+                });
+            }
+            if crows.get(j + 1).is_some_and(|next| matches(tr, &next[ct])) {
+                return Err(CompareError::AmbiguousTime {
+                    side: Side::Reference,
+                    row: i + 1,
+                    t: tr.text().into_owned(),
+                });
             }
         }
+        report.rows += 1;
+        for ((name, r, k), col) in cols.iter().zip(work.iter_mut()) {
+            let (rc, cc) = (&rrow[*r], &crow[*k]);
+            let v = cell_verdict(cc, rc, &tol, (i + 1, j + 1), name)?;
+            col.compared += 1;
+            if !v.passed {
+                col.failed += 1;
+            }
+            // Worse: failing before passing, then the larger error/allowed, then (where
+            // nothing is allowed) the larger error.
+            let (key, exact) = match v.approx {
+                Some((e, a)) => ((e / a, e.log10()), None),
+                None => {
+                    let (e, a) = exact_deviation(cc, rc, &tol);
+                    ((e.ratio(a), e.log10()), Some((e, a)))
+                }
+            };
+            let replace = match &col.worst {
+                None => true,
+                Some((wkey, w)) => (w.passed && !v.passed) || (w.passed == v.passed && key > *wkey),
+            };
+            if replace {
+                let (error, allowed) = exact.unwrap_or_else(|| {
+                    let (e, a) = v.approx.expect("fast path");
+                    (Approx::from_f64(e), Approx::from_f64(a))
+                });
+                col.worst = Some((
+                    key,
+                    Deviation {
+                        row: i + 1,
+                        candidate_row: j + 1,
+                        t: tr.text().into_owned(),
+                        value: cc.text().into_owned(),
+                        reference: rc.text().into_owned(),
+                        error,
+                        allowed,
+                        passed: v.passed,
+                    },
+                ));
+            }
+        }
+        i += 1;
+        j += 1;
     }
+    report.columns = cols
+        .into_iter()
+        .zip(work)
+        .map(|((column, _, _), w)| ColumnReport {
+            column,
+            compared: w.compared,
+            failed: w.failed,
+            worst: w.worst.map(|(_, d)| d),
+        })
+        .collect();
     Ok(report)
 }

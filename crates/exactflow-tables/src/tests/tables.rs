@@ -1,20 +1,35 @@
-//! Reading the three formats and the exact tolerance test, including its corners.
+//! Reading every format (fixtures written by numpy, pandas and polars themselves:
+//! scripts/compare_fixtures.py), the exact tolerance test and its corners, and the rules
+//! that keep a comparison from passing by accident.
 use super::*;
+use crate::dec::{sign_of_sum, within};
+use std::cmp::Ordering;
+use std::path::PathBuf;
 
 fn table(text: &str) -> Table {
-    read_bytes(text.as_bytes(), "test").unwrap()
+    read_bytes(text.as_bytes()).unwrap()
+}
+
+fn dec(s: &str) -> Dec {
+    match Value::parse(s) {
+        Some(Value::Finite(d)) => d,
+        other => panic!("{s}: {other:?}"),
+    }
 }
 
 fn opts(rtol: &str, atol: &str) -> Options {
-    let d = |s: &str| match Value::parse(s) {
-        Some(Value::Finite(d)) => d,
-        _ => panic!("{s}"),
-    };
-    Options {
-        rtol: d(rtol),
-        atol: d(atol),
-        columns: None,
-    }
+    Options::new(dec(rtol), dec(atol))
+}
+
+fn fixture(name: &str) -> Table {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    read_path(&p).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn names(list: &str) -> Option<Vec<String>> {
+    Some(list.split(',').map(str::to_string).collect())
 }
 
 const REF: &str = "# engine: mp\n# digits: 20\nt,z,residual,residual_err\n0.0e0,1.0000000000000000000e0,-2.0000000000000000000e0,1e-20\n5.0000000000000000000e-1,1.2345678901234567890e0,-1.0000000000000000001e-3,1e-20\n";
@@ -25,7 +40,7 @@ fn csv_metadata_header_rows() {
     assert_eq!(t.metadata[0], ("engine".into(), "mp".into()));
     assert_eq!(t.columns.as_ref().unwrap()[3], "residual_err");
     assert_eq!(t.rows.len(), 2);
-    assert_eq!(t.rows[1][1].text, "1.2345678901234567890e0");
+    assert_eq!(t.rows[1][1].text(), "1.2345678901234567890e0");
 }
 
 #[test]
@@ -37,12 +52,12 @@ fn exact_decimals_decide_beyond_double_precision() {
     let z = &r.columns[0];
     assert_eq!((z.column.as_str(), z.failed), ("z", 1));
     assert_eq!(z.worst.as_ref().unwrap().t, "5.0000000000000000000e-1");
-    // `residual_err` is a bound, not compared; `t` matched across spellings.
+    // `residual_err` is a bound, not compared.
     assert_eq!(r.columns.len(), 2);
     assert!(compare(&table(REF), &table(&cand), &opts("1e-19", "0"))
         .unwrap()
         .passed());
-    // Exactly at the boundary passes: |Δ| = 1e-19 = rtol·|r| would need rtol = 1e-19/1.23…
+    // Exactly at the boundary passes: |Δ| = 1e-19 = atol.
     let at = opts("0", "1e-19");
     assert!(compare(&table(REF), &table(&cand), &at).unwrap().passed());
     let below = opts("0", "0.99999999999999999999e-19");
@@ -52,26 +67,288 @@ fn exact_decimals_decide_beyond_double_precision() {
 }
 
 #[test]
-fn rows_match_by_t_and_missing_rows_fail() {
+fn rows_match_by_equal_times_only_unless_a_time_tolerance_is_given() {
+    // 0.50000000000000004 is not 0.5: before, any time within 1e-9 relative matched.
     let cand = "t,z\n0,1\n0.50000000000000004,1.234567890123456789\n";
     let r = compare(&table(REF), &table(cand), &opts("1e-15", "0")).unwrap();
+    assert!(!r.passed(), "{r:?}");
+    assert_eq!(r.missing_rows, vec!["5.0000000000000000000e-1".to_string()]);
+    assert_eq!(r.extra_rows, vec!["0.50000000000000004".to_string()]);
+    let near = "t,z\n0,1\n0.5000000001,1.234567890123456789\n";
+    assert!(!compare(&table(REF), &table(near), &opts("1e-15", "0"))
+        .unwrap()
+        .passed());
+    // Equal times in another spelling match.
+    let spelled = "t,z\n0,1\n0.500,1.234567890123456789\n";
+    let r = compare(&table(REF), &table(spelled), &opts("1e-15", "0")).unwrap();
     assert!(r.passed(), "{r:?}");
     assert_eq!(r.not_compared, vec!["residual".to_string()]);
+    // A user-set relative time tolerance, decided exactly.
+    let mut o = opts("1e-15", "0");
+    o.time_rtol = Some(dec("1e-16"));
+    assert!(compare(&table(REF), &table(cand), &o).unwrap().passed());
+    o.time_rtol = Some(dec("7.9e-17"));
+    assert!(!compare(&table(REF), &table(cand), &o).unwrap().passed());
+    // A tolerance that makes one time match two rows is an error naming the row.
+    let two = "t,z\n0,1\n0.4999,1.2345678901234567890\n0.5001,1.2345678901234567890\n";
+    o.time_rtol = Some(dec("1e-3"));
+    let e = compare(&table(REF), &table(two), &o).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            CompareError::AmbiguousTime {
+                side: Side::Reference,
+                row: 2,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn missing_and_extra_rows_fail_extra_ones_unless_allowed() {
     let short = "t,z\n0,1\n";
     let r = compare(&table(REF), &table(short), &opts("1e-15", "0")).unwrap();
     assert_eq!(r.missing_rows, vec!["5.0000000000000000000e-1".to_string()]);
     assert!(!r.passed());
+    // Before, candidate rows the reference lacks were ignored.
+    let long = "t,z\n0,1\n0.5,1.2345678901234567890\n1,7\n";
+    let r = compare(&table(REF), &table(long), &opts("0", "0")).unwrap();
+    assert_eq!(r.extra_rows, vec!["1".to_string()]);
+    assert!(!r.passed());
+    assert!(matches!(r.failures()[0], Failure::ExtraRows(_)));
+    let mut o = opts("0", "0");
+    o.allow_extra_rows = true;
+    assert!(compare(&table(REF), &table(long), &o).unwrap().passed());
+    // Nothing compared is no pass.
+    let none = "t,z\n";
+    let r = compare(&table(none), &table(none), &opts("0", "0")).unwrap();
+    assert_eq!(r.failures(), vec![Failure::Empty]);
 }
 
 #[test]
-fn nan_and_infinities() {
-    let a = "t,x\n0,nan\n1,inf\n2,-inf\n";
-    assert!(compare(&table(a), &table(a), &opts("0", "0"))
+fn duplicate_or_unsorted_times_are_errors_naming_the_row() {
+    // A duplicated t whose second copy is garbage used to pass.
+    let dup = "t,z\n0,1\n0.5,1.2345678901234567890\n0.5,999\n";
+    let e = compare(&table(REF), &table(dup), &opts("1e-15", "0")).unwrap_err();
+    assert_eq!(
+        e,
+        CompareError::Times {
+            side: Side::Candidate,
+            row: 3,
+            t: "0.5".into(),
+            fault: TimeFault::Duplicate
+        }
+    );
+    assert!(e.to_string().contains("row 3"), "{e}");
+    // Equal in value, different in spelling: still a duplicate.
+    let dup2 = "t,z\n0,1\n5e-1,2\n0.50,3\n";
+    assert!(matches!(
+        compare(&table(REF), &table(dup2), &opts("1", "0")),
+        Err(CompareError::Times {
+            row: 3,
+            fault: TimeFault::Duplicate,
+            ..
+        })
+    ));
+    let back = "t,z\n0,1\n0.5,1.2345678901234567890\n0.25,1\n";
+    assert!(matches!(
+        compare(&table(REF), &table(back), &opts("1", "0")),
+        Err(CompareError::Times {
+            side: Side::Candidate,
+            row: 3,
+            fault: TimeFault::Decreasing,
+            ..
+        })
+    ));
+    // Times apart only beyond f64 are still ordered exactly.
+    let fine = "t,z\n1.00000000000000000001,1\n1.00000000000000000002,1\n";
+    assert!(compare(&table(fine), &table(fine), &opts("0", "0"))
         .unwrap()
         .passed());
+    let fine_back = "t,z\n1.00000000000000000002,1\n1.00000000000000000001,1\n";
+    assert!(matches!(
+        compare(&table(REF), &table(fine_back), &opts("0", "0")),
+        Err(CompareError::Times {
+            row: 2,
+            fault: TimeFault::Decreasing,
+            ..
+        })
+    ));
+    // The reference is held to the same rule, and a NaN time is no time.
+    let e = compare(&table(dup), &table(REF), &opts("1", "0")).unwrap_err();
+    assert!(matches!(
+        e,
+        CompareError::Times {
+            side: Side::Reference,
+            row: 3,
+            ..
+        }
+    ));
+    let nan_t = "t,z\n0,1\nnan,2\n";
+    assert!(matches!(
+        compare(&table(REF), &table(nan_t), &opts("1", "0")),
+        Err(CompareError::Times {
+            row: 2,
+            fault: TimeFault::NotFinite,
+            ..
+        })
+    ));
+    // numpy's own file: duplicate_t.npy repeats row 3's time with garbage values.
+    let mut o = opts("1e-15", "0");
+    o.columns = names("t,z,slope,loss,ntk");
+    let e = compare(&fixture("ref.csv"), &fixture("duplicate_t.npy"), &o).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            CompareError::Times {
+                side: Side::Candidate,
+                row: 4,
+                fault: TimeFault::Duplicate,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn nan_cells_fail_unless_nan_equal() {
+    let a = "t,x\n0,nan\n1,inf\n2,-inf\n";
+    // Before, NaN against NaN passed.
+    let r = compare(&table(a), &table(a), &opts("0", "0")).unwrap();
+    assert_eq!(r.columns[0].failed, 1);
+    assert_eq!(r.columns[0].worst.as_ref().unwrap().row, 1);
+    let mut o = opts("0", "0");
+    o.nan_equal = true;
+    assert!(compare(&table(a), &table(a), &o).unwrap().passed());
+    // NaN against a number fails either way; infinities must agree in sign.
     let b = "t,x\n0,1\n1,inf\n2,inf\n";
-    let r = compare(&table(a), &table(b), &opts("1", "1")).unwrap();
+    let r = compare(&table(a), &table(b), &o).unwrap();
     assert_eq!(r.columns[0].failed, 2);
+    let r = compare(&table(b), &table(a), &opts("1", "1")).unwrap();
+    assert_eq!(r.columns[0].failed, 2);
+    // pandas writes NaN as an empty field, JSON as null.
+    let p = table("t,x\n0,\n1,inf\n2,-inf\n");
+    assert!(p.rows[0][1].f.is_nan());
+    assert!(compare(&table(a), &p, &o).unwrap().passed());
+    let j = table(r#"[{"t":0,"x":null},{"t":1,"x":"inf"},{"t":2,"x":"-inf"}]"#);
+    assert!(compare(&table(a), &j, &o).unwrap().passed());
+}
+
+#[test]
+fn huge_exponents_are_decided_from_the_exponents() {
+    // Before, each such cell cost 0.2 s of exact arithmetic (2000 cells > 60 s).
+    let mut cand = String::from("t,z\n");
+    let mut reference = String::from("t,z\n");
+    for i in 0..2000 {
+        cand.push_str(&format!("{i},1e999999\n"));
+        reference.push_str(&format!("{i},1.5\n"));
+    }
+    let (r, c) = (table(&reference), table(&cand));
+    let rep = compare(&r, &c, &opts("1e-9", "0")).unwrap();
+    assert_eq!(rep.columns[0].failed, 2000);
+    let w = rep.columns[0].worst.as_ref().unwrap();
+    assert_eq!((w.error.e, w.error.m.round()), (999999, 1.0));
+    // A relative tolerance of 1e999999 allows it; 1e999998 does not.
+    assert!(compare(&r, &c, &opts("1e999999", "0")).unwrap().passed());
+    assert_eq!(
+        compare(&r, &c, &opts("1e999998", "0")).unwrap().columns[0].failed,
+        2000
+    );
+    // A tiny absolute tolerance with rtol 0: equality, decided at once.
+    assert!(compare(&r, &r, &opts("0", "1e-999999")).unwrap().passed());
+    assert_eq!(
+        compare(&r, &c, &opts("0", "1e-999999")).unwrap().columns[0].failed,
+        2000
+    );
+    // Exact at the boundary, where the difference is 150000 decades below the values.
+    let one_plus = format!("1.{}1", "0".repeat(149_999));
+    let tiny = "1e-150000";
+    assert!(within(&dec(&one_plus), &dec("1"), &dec("0"), &dec(tiny)));
+    let below = format!("0.{}e-150000", "9".repeat(30));
+    assert!(!within(&dec(&one_plus), &dec("1"), &dec("0"), &dec(&below)));
+    assert!(within(&dec(&one_plus), &dec("1"), &dec(tiny), &dec("0")));
+    assert!(!within(&dec(&one_plus), &dec("1"), &dec(&below), &dec("0")));
+    // Beyond ±10^6 decades is not a number we accept.
+    assert!(Value::parse("1e1000001").is_none());
+    assert!(Value::parse("1e-999999").is_some());
+}
+
+/// A tiny deterministic generator (xorshift) for the exhaustive-by-sampling tests.
+fn xorshift(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
+#[test]
+fn sign_of_sum_agrees_with_plain_aligned_integer_arithmetic() {
+    // Independent route: align every term to the smallest exponent with BigInt and add.
+    use num_bigint::BigInt;
+    let mut s = 0x9e3779b97f4a7c15u64;
+    for _ in 0..20_000 {
+        let n = 1 + (xorshift(&mut s) % 4) as usize;
+        let terms: Vec<Dec> = (0..n)
+            .map(|_| {
+                let m = (xorshift(&mut s) % 2001) as i64 - 1000;
+                // Exponents clustered so that cancellations and near-ties happen.
+                let e = (xorshift(&mut s) % 9) as i64 - 4;
+                let m = m * 10i64.pow((xorshift(&mut s) % 3) as u32);
+                match Value::parse(&format!("{m}e{e}")) {
+                    Some(Value::Finite(d)) => d,
+                    _ => unreachable!(),
+                }
+            })
+            .collect();
+        let lo = terms.iter().map(|d| d.exp).min().unwrap_or(0);
+        let plain: BigInt = terms
+            .iter()
+            .map(|d| &d.mantissa * BigInt::from(10u8).pow((d.exp - lo) as u32))
+            .sum();
+        let expected = plain.sign().cmp(&num_bigint::Sign::NoSign);
+        assert_eq!(sign_of_sum(&terms), expected, "{terms:?}");
+    }
+    assert_eq!(sign_of_sum(&[]), Ordering::Equal);
+}
+
+#[test]
+fn approximate_deviations_of_any_magnitude() {
+    let a = Approx::of(&dec("-2.54321e-999990"));
+    assert_eq!(a.e, -999990);
+    assert!((a.m - 2.54321).abs() < 1e-12);
+    assert_eq!(a.to_string(), "2.543e-999990");
+    assert_eq!(Approx::of(&dec("9.9999e5")).to_string(), "1.000e6");
+    assert_eq!(Approx::from_f64(2.5e-300).e, -300);
+    assert_eq!(Approx::ZERO.ratio(Approx::ZERO), 0.0);
+    assert_eq!(a.ratio(Approx::ZERO), f64::INFINITY);
+    assert!((Approx::from_f64(6.0).ratio(Approx::from_f64(3.0)) - 2.0).abs() < 1e-15);
+}
+
+#[test]
+fn json_arrays_are_json_not_csv() {
+    // Before, a document starting with `[` was read as a one-column CSV.
+    let j = table(r#"[{"t": 0, "z": 1.5}, {"t": 0.5, "z": "2.25"}]"#);
+    assert_eq!(j.format, Format::Json);
+    assert_eq!(j.columns, names("t,z"));
+    assert_eq!(j.rows[1][1].f, 2.25);
+    for bad in [
+        r#"[1, 2]"#,
+        r#"[{"t": 0}, {"z": 1}]"#,
+        "[{\"t\": 0",
+        r#"[{"t": true}]"#,
+    ] {
+        let e = read_bytes(bad.as_bytes()).unwrap_err();
+        assert!(
+            matches!(e, ReadError::Json(_) | ReadError::NotANumber { .. }),
+            "{bad}: {e}"
+        );
+    }
+    // Numbers keep their text exactly, beyond f64.
+    let long = table(r#"{"columns":["t","z"],"rows":[[0, 1.00000000000000000000000001]]}"#);
+    assert_eq!(long.rows[0][1].text(), "1.00000000000000000000000001");
 }
 
 #[test]
@@ -80,7 +357,8 @@ fn json_and_npy_read_the_same_values() {
         r#"{"metadata":{"engine":"fast"},"columns":["t","z"],"rows":[["0","1.5"],[0.5, 2.25]]}"#;
     let t = table(j);
     assert_eq!(t.rows[1][1].f, 2.25);
-    // An NPY of the same numbers, named after the JSON's columns.
+    assert_eq!(t.metadata, vec![("engine".to_string(), "fast".to_string())]);
+    // An NPY of the same numbers, named by the caller.
     let mut npy = b"\x93NUMPY\x01\x00".to_vec();
     let header = "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }";
     let pad = 64 - (10 + header.len() + 1) % 64;
@@ -90,46 +368,222 @@ fn json_and_npy_read_the_same_values() {
     for v in [0.0f64, 1.5, 0.5, 2.25] {
         npy.extend_from_slice(&v.to_le_bytes());
     }
-    let n = read_bytes(&npy, "npy").unwrap();
-    assert!(n.columns.is_none() && n.rows[1][1].binary);
-    assert!(compare(&t, &n, &opts("0", "0")).unwrap().passed());
-    // Two NPYs have no names to match.
+    let n = read_bytes(&npy).unwrap();
+    assert!(n.columns.is_none() && n.rows[1][1].kind == Kind::F64);
+    // Unnamed columns get no names by default (before: silently the reference's).
+    assert_eq!(
+        compare(&t, &n, &opts("0", "0")).unwrap_err(),
+        CompareError::Unnamed {
+            side: Side::Candidate,
+            width: 2
+        }
+    );
+    let mut o = opts("0", "0");
+    o.columns = names("t,z");
+    assert!(compare(&t, &n, &o).unwrap().passed());
+    o.columns = names("t");
+    assert_eq!(
+        compare(&t, &n, &o).unwrap_err(),
+        CompareError::NamesCount {
+            side: Side::Candidate,
+            width: 2,
+            given: 1
+        }
+    );
+    // Swapped names: the values disagree.
+    o.columns = names("z,t");
     assert!(matches!(
-        compare(&n, &n, &opts("0", "0")),
-        Err(TableError::Usage { .. })
+        compare(&t, &n, &o),
+        Err(CompareError::Times { .. }) | Ok(_)
     ));
 }
 
 #[test]
-fn malformed_tables_are_errors_naming_the_place() {
-    for bad in [
-        "t,z\n0,abc\n",
-        "t,z\n0\n",
-        "t,t\n0,1\n",
-        "{\"columns\":[\"t\"],\"rows\":[[\"x\"]]}",
-        "{not json",
+fn numpy_arrays_in_every_order_and_float_dtype() {
+    let reference = fixture("ref.csv");
+    let mut o = opts("1e-15", "0");
+    o.columns = names("t,z,slope,loss,ntk");
+    for name in [
+        "c_order.npy",
+        "fortran.npy",
+        "transposed.npy",
+        "structured.npy",
     ] {
-        let e = read_bytes(bad.as_bytes(), "--candidate").unwrap_err();
-        assert!(e.to_string().starts_with("--candidate"), "{e}");
+        let t = fixture(name);
+        let r = compare(&reference, &t, &o).unwrap();
+        assert!(r.passed(), "{name}: {r:?}");
+        assert_eq!((r.rows, r.columns.len()), (9, 4), "{name}");
+        // The f64 values are the roundings of 30 digits, not the digits themselves.
+        let r = compare(
+            &reference,
+            &t,
+            &Options {
+                columns: o.columns.clone(),
+                ..opts("1e-20", "0")
+            },
+        )
+        .unwrap();
+        assert!(!r.passed(), "{name}");
+    }
+    // The same cell in C and Fortran order.
+    let (c, f) = (fixture("c_order.npy"), fixture("fortran.npy"));
+    assert_eq!(c.rows, f.rows);
+    assert_eq!(c.rows[1][0].f, 0.5);
+    assert_eq!(c.rows[0][2].text(), "-2.9095409671003544e-8");
+    // float32 big-endian: float32's accuracy; float16: its own (slope and ntk lie below
+    // float16's smallest normal, so they get an absolute allowance).
+    let mut o4 = opts("1e-7", "0");
+    o4.columns = o.columns.clone();
+    assert!(compare(&reference, &fixture("f4_big.npy"), &o4)
+        .unwrap()
+        .passed());
+    o4.rtol = dec("1e-9");
+    assert!(!compare(&reference, &fixture("f4_big.npy"), &o4)
+        .unwrap()
+        .passed());
+    let mut o2 = opts("1e-3", "6e-8");
+    o2.columns = o.columns.clone();
+    assert!(compare(&reference, &fixture("f2.npy"), &o2)
+        .unwrap()
+        .passed());
+    assert_eq!(fixture("f2.npy").rows[0][0].kind, Kind::F16);
+    // np.longdouble is refused with the reason.
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/longdouble.npy");
+    let e = read_path(&p).unwrap_err();
+    assert!(e.to_string().contains("longdouble"), "{e}");
+}
+
+#[test]
+fn npz_archives_name_their_columns() {
+    let reference = fixture("ref.csv");
+    for name in ["savez.npz", "savez_compressed.npz"] {
+        let t = fixture(name);
+        assert_eq!(t.columns, names("t,z,slope,loss,ntk"), "{name}");
+        assert!(
+            compare(&reference, &t, &opts("1e-15", "0"))
+                .unwrap()
+                .passed(),
+            "{name}"
+        );
+    }
+    // A subset of columns is compared by name.
+    let r = compare(&reference, &fixture("subset.npz"), &opts("1e-15", "0")).unwrap();
+    assert!(r.passed());
+    assert_eq!(
+        r.columns
+            .iter()
+            .map(|c| c.column.as_str())
+            .collect::<Vec<_>>(),
+        ["loss"]
+    );
+    assert_eq!(r.not_compared, ["z", "slope", "ntk"]);
+    let mut strict = opts("1e-15", "0");
+    strict.strict = true;
+    assert!(!compare(&reference, &fixture("subset.npz"), &strict)
+        .unwrap()
+        .passed());
+    // Swapped columns fail, each of them.
+    let r = compare(&reference, &fixture("swapped.npz"), &opts("1e-9", "0")).unwrap();
+    let failed: Vec<&str> = r
+        .columns
+        .iter()
+        .filter(|c| c.failed > 0)
+        .map(|c| c.column.as_str())
+        .collect();
+    assert_eq!(failed, ["z", "slope"]);
+    // A candidate column the reference lacks is listed; --strict fails on it.
+    let r = compare(&reference, &fixture("extra.npz"), &opts("1e-15", "0")).unwrap();
+    assert_eq!(r.extra_columns, ["accuracy"]);
+    assert!(r.passed());
+    let r = compare(&reference, &fixture("extra.npz"), &strict).unwrap();
+    assert!(r
+        .failures()
+        .contains(&Failure::ExtraColumns(&["accuracy".to_string()])));
+    // Metadata stored as a JSON string array.
+    let m = fixture("with_metadata.npz");
+    assert_eq!(m.columns, names("t,z"));
+    assert!(
+        m.metadata
+            .contains(&("trainer".to_string(), "sgd".to_string())),
+        "{:?}",
+        m.metadata
+    );
+}
+
+#[test]
+fn pandas_and_polars_tables() {
+    let reference = fixture("ref.csv");
+    // pandas' default to_csv writes the index as a first, unnamed column.
+    let p = fixture("pandas_index.csv");
+    assert_eq!(p.columns, names("t,z,slope,loss,ntk"));
+    for name in ["pandas_index.csv", "polars.csv", "polars.json"] {
+        let r = compare(&reference, &fixture(name), &opts("1e-15", "0")).unwrap();
+        assert!(r.passed(), "{name}: {r:?}");
+        assert_eq!(r.rows, 9, "{name}");
+    }
+    // pandas' JSON orients: written to 15 decimal places (not significant digits), so
+    // held to 1e-15 absolute.
+    for name in [
+        "pandas_columns.json",
+        "pandas_records.json",
+        "pandas_split.json",
+    ] {
+        let r = compare(&reference, &fixture(name), &opts("1e-15", "1e-15")).unwrap();
+        assert!(r.passed(), "{name}: {r:?}");
+        assert_eq!((r.rows, r.columns.len()), (9, 4), "{name}");
+        let r = compare(&reference, &fixture(name), &opts("1e-15", "0")).unwrap();
+        assert!(!r.passed(), "{name}");
+    }
+}
+
+#[test]
+fn malformed_tables_are_errors_naming_the_place() {
+    for (bad, needle) in [
+        ("t,z\n0,abc\n", "row 1, column z"),
+        ("t,z\n0\n", "row 1 has 1 fields"),
+        ("t,t\n0,1\n", "appears twice"),
+        (
+            "{\"columns\":[\"t\"],\"rows\":[[\"x\"]]}",
+            "row 1, column t",
+        ),
+        ("{not json", "JSON"),
+        ("t,z\n0,1e99999999\n", "not a number"),
+    ] {
+        let e = read_bytes(bad.as_bytes()).unwrap_err();
+        assert!(e.to_string().contains(needle), "{bad}: {e}");
     }
     let npy = b"\x93NUMPY\x01\x00\x10\x00{'descr': '<i8'}";
-    let e = read_bytes(npy, "--candidate").unwrap_err();
-    assert!(e.to_string().starts_with("--candidate: NPY"), "{e}");
+    let e = read_bytes(npy).unwrap_err();
+    assert!(e.to_string().starts_with("NPY"), "{e}");
     let e = compare(&table(REF), &table("x,z\n0,1\n"), &opts("0", "0")).unwrap_err();
-    assert!(e.to_string().contains("no column \"t\""), "{e}");
+    assert_eq!(e, CompareError::NoTime(Side::Candidate));
+    // A long cell is quoted shortened.
+    let long = format!("t,z\n0,{}x\n", "1".repeat(351));
+    let e = read_bytes(long.as_bytes()).unwrap_err().to_string();
+    assert!(e.contains("(352 characters)") && e.len() < 120, "{e}");
+    // Column lists: empty, empty names and repeats are refused.
+    for list in ["", "z,,loss", "z,z"] {
+        let mut o = opts("0", "0");
+        o.columns = names(list);
+        assert!(
+            matches!(
+                compare(&table(REF), &table(REF), &o),
+                Err(CompareError::ColumnList(_))
+            ),
+            "{list:?}"
+        );
+    }
 }
 
 #[test]
 fn decimals_parse_exactly() {
-    let v = |s: &str| match Value::parse(s) {
-        Some(Value::Finite(d)) => d.small().unwrap(),
-        other => panic!("{s}: {other:?}"),
-    };
+    let v = |s: &str| dec(s).small().unwrap();
     assert_eq!(v("1.2500e-1"), (125, -3));
     assert_eq!(v("-0.0"), (0, 0));
     assert_eq!(v("100"), (1, 2));
     assert_eq!(v(".5"), (5, -1));
-    for bad in ["", "1e", "e5", "1.2.3", "0x10", "1e+", "--1"] {
+    assert_eq!(v("0001.50E+0002"), (15, 1));
+    for bad in ["", "1e", "e5", "1.2.3", "0x10", "1e+", "--1", "1e5.5", "١"] {
         assert!(Value::parse(bad).is_none(), "{bad}");
     }
     // The exact value of a double.
@@ -137,4 +591,8 @@ fn decimals_parse_exactly() {
         Value::Finite(d) => assert_eq!(d.exp, -55),
         other => panic!("{other:?}"),
     }
+    assert_eq!(Dec::from_f64(0.5), dec("0.5"));
+    assert_eq!(Dec::from_f64(3.0), dec("3"));
+    assert_eq!(dec("2.5").to_f64(), 2.5);
+    assert_eq!(dec("1e400").to_f64(), f64::INFINITY);
 }
