@@ -1,6 +1,6 @@
 //! Reading trajectory tables, the format told by the content (never by the file name):
 //!
-//! * NPY (`\x93NUMPY`): see [`npy`] — C or Fortran order; `f2`/`f4`/`f8` and integer
+//! * NPY (`\x93NUMPY`): C or Fortran order; `f2`/`f4`/`f8` and integer
 //!   dtypes of either byte order; a structured array names its columns;
 //! * NPZ (a zip archive, `PK\x03\x04`): one `.npy` entry per column, named by the entry
 //!   (as `np.savez(f, t=..., z=...)` writes), and optional metadata: a `.json` entry
