@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing of the parsers a user reaches, with libFuzzer on the stable
+# toolchain (libfuzzer-sys builds libFuzzer with the C++ compiler; rustc's stable
+# `-Cpasses=sancov-module` instruments the code; no sanitizer runtime is needed for safe Rust).
+#
+#   scripts/fuzz.sh build                 build the targets (fuzz/target/HOST/release/{tables,numbers,scenario})
+#   scripts/fuzz.sh run TARGET [ARGS...]  run one target on its corpus (fuzz/corpus/TARGET, seeded
+#                                         from fuzz/seeds/TARGET), extra ARGS to libFuzzer
+#                                         (e.g. -runs=10000000, -max_total_time=600)
+#   scripts/fuzz.sh short                 every target for a few seconds (CI's budget)
+#   scripts/fuzz.sh cli [EXECS]           the whole-binary harness: the release `exactflow` run
+#                                         on mutated argv and files under a time and memory cap
+#                                         (crates/exactflow-cli/tests/fuzz_cli.rs; default 2000)
+#
+# Every run is capped: -timeout (seconds per input) and -rss_limit_mb / -malloc_limit_mb make a
+# hang or a blow-up a failure like a panic; the crashing input is written to fuzz/artifacts/.
+# Targets: tables (CSV/JSON/NPY/NPZ read, then compared under several option sets), numbers
+# (table decimals, the exact tolerance test, the scenario number parser), scenario (TOML ->
+# validate -> canonical TOML round trip).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root/fuzz"
+export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
+-Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
+-Cllvm-args=-sanitizer-coverage-trace-compares --cfg fuzzing -Cdebug-assertions -Coverflow-checks"
+caps=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048)
+# An explicit --target keeps RUSTFLAGS off build scripts and proc macros (as cargo-fuzz does).
+triple="$(rustc -vV | sed -n 's/^host: //p')"
+build() { cargo build --release --bins --quiet --target "$triple"; }
+run() {
+    local t="$1"
+    shift
+    mkdir -p "corpus/$t" artifacts
+    "target/$triple/release/$t" "${caps[@]}" -artifact_prefix="artifacts/$t-" "$@" "corpus/$t" "seeds/$t"
+}
+case "${1:-}" in
+build) build ;;
+run)
+    build
+    shift
+    run "$@"
+    ;;
+short)
+    build
+    for t in tables numbers scenario; do run "$t" -max_total_time="${2:-5}" -print_final_stats=1; done
+    ;;
+cli)
+    cd "$root"
+    cargo build --release -p exactflow-cli --quiet
+    EXACTFLOW_FUZZ_EXECS="${2:-2000}" EXACTFLOW_FUZZ_BIN="$root/target/release/exactflow" \
+        cargo test --release -p exactflow-cli --test fuzz_cli -- --nocapture
+    ;;
+*)
+    sed -n '2,20p' "$0"
+    exit 2
+    ;;
+esac
