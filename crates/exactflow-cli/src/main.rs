@@ -102,7 +102,8 @@ fn value_error(e: &clap::Error) -> Option<CliError> {
     let arg = text(ContextKind::InvalidArg)?;
     let flag = arg.split_whitespace().next().unwrap_or(&arg).to_string();
     let value = text(ContextKind::InvalidValue)?;
-    if value.is_empty() {
+    if value.is_empty() && e.kind() == ErrorKind::InvalidValue {
+        // A flag given no value: clap's message says so.
         return None;
     }
     let q = exactflow_tables::quote(&value);

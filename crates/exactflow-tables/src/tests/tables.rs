@@ -596,3 +596,67 @@ fn decimals_parse_exactly() {
     assert_eq!(dec("2.5").to_f64(), 2.5);
     assert_eq!(dec("1e400").to_f64(), f64::INFINITY);
 }
+
+#[test]
+fn mutated_tables_are_read_or_refused_never_a_panic() {
+    // The short, deterministic cousin of fuzz/fuzz_targets/tables.rs (scripts/fuzz.sh):
+    // byte mutations of every fixture, read and compared under several option sets.
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut seeds: Vec<Vec<u8>> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+        .collect();
+    seeds.sort();
+    let reference = fixture("ref.csv");
+    let mut s = 0x2545f4914f6cdd1du64;
+    let (mut read, mut compared) = (0, 0);
+    for n in 0..3000 {
+        let mut b = seeds[n % seeds.len()].clone();
+        for _ in 0..1 + xorshift(&mut s) % 4 {
+            if b.is_empty() {
+                break;
+            }
+            let i = (xorshift(&mut s) as usize) % b.len();
+            match xorshift(&mut s) % 5 {
+                0 => b[i] ^= 1 << (xorshift(&mut s) % 8),
+                1 => b.truncate(i),
+                2 => {
+                    b.remove(i);
+                }
+                3 => {
+                    let ins: [&[u8]; 5] = [b"1e999999", b"nan", b",", b"\n", b"-"];
+                    let k = (xorshift(&mut s) % 5) as usize;
+                    b.splice(i..i, ins[k].iter().copied());
+                }
+                _ => b[i] = xorshift(&mut s) as u8,
+            }
+        }
+        let Ok(t) = read_bytes(&b) else { continue };
+        read += 1;
+        let names: Vec<String> = (0..t.width)
+            .map(|i| {
+                if i == 0 {
+                    "t".to_string()
+                } else {
+                    format!("c{i}")
+                }
+            })
+            .collect();
+        for (rtol, atol) in [("0", "0"), ("1e-9", "1e-300"), ("1e999999", "0")] {
+            let mut o = opts(rtol, atol);
+            if t.columns.is_none() {
+                o.columns = Some(names.clone());
+            }
+            if let Ok(r) = compare(&reference, &t, &o) {
+                compared += 1;
+                let _ = r.to_json();
+            }
+            let _ = compare(&t, &t, &o);
+        }
+    }
+    // The mutations keep some tables readable and comparable (the test exercises both).
+    assert!(
+        read > 300 && compared > 30,
+        "{read} read, {compared} compared"
+    );
+}
