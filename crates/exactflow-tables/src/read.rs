@@ -10,7 +10,8 @@
 //!   default: `{col: {index: value}}`) and `orient="records"`/polars' `write_json`
 //!   (`[{col: value}, ...]`); a dict of lists (`{col: [values]}`). Numbers as JSON numbers
 //!   (their text is kept exactly) or as strings; `null` is NaN;
-//! * CSV otherwise: `#` metadata lines (`# key: value`), a header, one row per line;
+//! * CSV otherwise: `#` metadata lines (`# key: value`), a header, one row per line,
+//!   then possibly more `# key: value` lines (the writer's trailer, read as metadata);
 //!   a first header field that is empty is pandas' index column (`df.to_csv(path)`) and
 //!   is dropped; an empty field is NaN (pandas' `na_rep`).
 //!
@@ -258,6 +259,15 @@ fn read_csv(text: &str) -> Result<Table, ReadError> {
             })
             .collect::<Result<Vec<Cell>, ReadError>>()?;
         rows.push(row);
+    }
+    // Metadata known only at the end (the writer's trailer): `# key: value` lines after
+    // the rows, which the CSV reader skipped as comments.
+    for line in text.get(body_start..).unwrap_or("").lines().skip(1) {
+        if let Some(m) = line.trim().strip_prefix('#') {
+            if let Some((k, v)) = m.split_once(':') {
+                metadata.push((k.trim().to_string(), v.trim().to_string()));
+            }
+        }
     }
     Ok(Table {
         format: Format::Csv,

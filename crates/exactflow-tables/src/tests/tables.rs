@@ -41,6 +41,10 @@ fn csv_metadata_header_rows() {
     assert_eq!(t.columns.as_ref().unwrap()[3], "residual_err");
     assert_eq!(t.rows.len(), 2);
     assert_eq!(t.rows[1][1].text(), "1.2345678901234567890e0");
+    // The writer's trailer: metadata after the rows, read after the header's.
+    let t = table("# a: 1\nt,z\n0,1\n# b: 2\n");
+    assert_eq!(t.metadata, vec![("a".into(), "1".into()), ("b".into(), "2".into())]);
+    assert_eq!(t.rows.len(), 1);
 }
 
 #[test]
