@@ -54,7 +54,7 @@ pub struct CompareArgs {
     #[arg(long)]
     pub allow_extra_rows: bool,
     /// Match rows whose times differ by at most this relative amount (default: times
-    /// must be equal; an NPY float time equals the decimal time it is the rounding of).
+    /// must be equal, or round to the same double).
     #[arg(long, allow_hyphen_values = true)]
     pub time_rtol: Option<String>,
 }

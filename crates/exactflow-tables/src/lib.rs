@@ -163,8 +163,9 @@ pub enum CompareError {
         /// What is wrong.
         fault: TimeFault,
     },
-    /// With a time tolerance, one row's `t` matches two rows of the other table.
-    #[error("with the time tolerance, the {side}'s t at row {row} ({}) matches two rows of the other table", quote(.t))]
+    /// One row's `t` matches two rows of the other table (rounding to one double, or
+    /// within the time tolerance).
+    #[error("the {side}'s t at row {row} ({}) matches two rows of the other table (times that round to one double, or within the time tolerance)", quote(.t))]
     AmbiguousTime {
         /// The table whose row matches twice.
         side: Side,

@@ -75,12 +75,35 @@ fn exact_decimals_decide_beyond_double_precision() {
 
 #[test]
 fn rows_match_by_equal_times_only_unless_a_time_tolerance_is_given() {
-    // 0.50000000000000004 is not 0.5: before, any time within 1e-9 relative matched.
-    let cand = "t,z\n0,1\n0.50000000000000004,1.234567890123456789\n";
+    // 0.5000000000000002 (the next double but one) is not 0.5: before, any time within
+    // 1e-9 relative matched.
+    let cand = "t,z\n0,1\n0.5000000000000002,1.234567890123456789\n";
     let r = compare(&table(REF), &table(cand), &opts("1e-15", "0")).unwrap();
     assert!(!r.passed(), "{r:?}");
     assert_eq!(r.missing_rows, vec!["5.0000000000000000000e-1".to_string()]);
-    assert_eq!(r.extra_rows, vec!["0.50000000000000004".to_string()]);
+    assert_eq!(r.extra_rows, vec!["0.5000000000000002".to_string()]);
+    // A time printed with 17 digits from the same double (`%.17e` of 0.5 + 2^-54 is not
+    // it, but 0.50000000000000004 rounds to 0.5) meets the reference; 0.3 + 0.2's does not.
+    let printed = "t,z\n0,1\n0.50000000000000004,1.234567890123456789\n";
+    assert!(compare(&table(REF), &table(printed), &opts("1e-15", "0"))
+        .unwrap()
+        .passed());
+    let r3 = table("t,z\n0.3,1\n");
+    let c3 = table("t,z\n0.30000000000000004,1\n");
+    assert!(!compare(&r3, &c3, &opts("0", "0")).unwrap().passed());
+    let c3 = table("t,z\n2.99999999999999988898e-1,1\n");
+    assert!(compare(&r3, &c3, &opts("0", "0")).unwrap().passed());
+    // Two reference times that round to one double: a candidate time equal to neither
+    // cannot tell them apart (one equal to either is matched to it).
+    let twins = table("t,z\n0.1,1\n0.10000000000000000001,1\n");
+    assert!(matches!(
+        compare(
+            &twins,
+            &table("t,z\n0.100000000000000000005,1\n"),
+            &opts("0", "0")
+        ),
+        Err(CompareError::AmbiguousTime { .. })
+    ));
     let near = "t,z\n0,1\n0.5000000001,1.234567890123456789\n";
     assert!(!compare(&table(REF), &table(near), &opts("1e-15", "0"))
         .unwrap()
@@ -92,9 +115,9 @@ fn rows_match_by_equal_times_only_unless_a_time_tolerance_is_given() {
     assert_eq!(r.not_compared, vec!["residual".to_string()]);
     // A user-set relative time tolerance, decided exactly.
     let mut o = opts("1e-15", "0");
-    o.time_rtol = Some(dec("1e-16"));
+    o.time_rtol = Some(dec("4e-16"));
     assert!(compare(&table(REF), &table(cand), &o).unwrap().passed());
-    o.time_rtol = Some(dec("7.9e-17"));
+    o.time_rtol = Some(dec("3.9e-16"));
     assert!(!compare(&table(REF), &table(cand), &o).unwrap().passed());
     // A tolerance that makes one time match two rows is an error naming the row.
     let two = "t,z\n0,1\n0.4999,1.2345678901234567890\n0.5001,1.2345678901234567890\n";
