@@ -14,7 +14,7 @@ def field(t, y):
     e = gamma * (u @ w) - theta
     return np.concatenate([-eta_u * exx * gamma * e * w, -eta_w * exx * gamma * e * u])
 
-ts = np.linspace(0.0, 10.0, 101)
+ts = np.arange(101) / 10  # the nearest doubles of 0, 0.1, ..., 10 (np.linspace gives 0.30000000000000004)
 sol = solve_ivp(field, (0.0, 10.0), np.concatenate([u0, w0]), method="DOP853",
                 t_eval=ts, rtol=1e-12, atol=1e-14)
 u, w = sol.y[:d], sol.y[d:]
