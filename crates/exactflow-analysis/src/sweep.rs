@@ -103,6 +103,16 @@ impl Param {
     }
 }
 
+/// `text` quoted, shortened past 40 characters (its first 32 and its length).
+fn short(text: &str) -> String {
+    if text.chars().count() <= 40 {
+        format!("{text:?}")
+    } else {
+        let head: String = text.chars().take(32).collect();
+        format!("{head:?}… ({} characters)", text.chars().count())
+    }
+}
+
 impl fmt::Display for Param {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -176,7 +186,19 @@ impl Axis {
         let num = |s: &str, what: &str| -> Result<f64, SweepError> {
             let q = exactflow_core::number::parse_exact(s)
                 .map_err(|e| axis_err(flag, format!("{what}: {e}")))?;
-            Ok(q_to_f64(&q))
+            let x = q_to_f64(&q);
+            // The sweep runs in f64: a finite value it cannot hold is refused as such,
+            // not reported as the 0, inf or NaN it would become.
+            if !x.is_finite() || (x == 0.0 && !num_traits::Zero::is_zero(&q)) {
+                return Err(axis_err(
+                    flag,
+                    format!(
+                        "{what} = {} is beyond the f64 range the sweep runs in",
+                        short(s.trim())
+                    ),
+                ));
+            }
+            Ok(x)
         };
         let lo = num(lo, "LO")?;
         let hi = num(hi, "HI")?;

@@ -113,3 +113,24 @@ fn explicit_init_rejects_width_and_sigma_axes() {
     let x = Axis::parse("--x", "eta_u=1..2:2").unwrap();
     assert_eq!(Sweep::new(&s, x, y).unwrap().run(&|_| {}).len(), 4);
 }
+
+#[test]
+fn axis_values_beyond_f64_are_refused_as_such_not_as_0_or_nan() {
+    // Before: "sigma_u must be >= 0, got NaN" for the finite 1e-400.
+    for (text, what) in [
+        ("sigma_u=1e-400..1:4", "LO = \"1e-400\""),
+        ("sigma_u=1e-400..1:log:4", "LO = \"1e-400\""),
+        ("gamma=1..1e400:3", "HI = \"1e400\""),
+    ] {
+        let e = Axis::parse("--x", text).unwrap_err().to_string();
+        assert!(
+            e.contains(what) && e.contains("beyond the f64 range"),
+            "{text}: {e}"
+        );
+        assert!(!e.contains("NaN") && !e.contains("0e0"), "{text}: {e}");
+    }
+    let long = format!("sigma_u=0.{}1..1:3", "0".repeat(400));
+    let e = Axis::parse("--x", &long).unwrap_err().to_string();
+    assert!(e.contains("characters)") && e.len() < 140, "{e}");
+    assert!(Axis::parse("--x", "sigma_u=0..1:3").is_ok());
+}
