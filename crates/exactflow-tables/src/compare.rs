@@ -367,6 +367,19 @@ fn cell_verdict(
             approx: None,
         });
     }
+    // Equal values pass whatever the tolerance: the same text (decimal cells), or the
+    // same double (binary cells; ±0 alike).
+    let same = match (c.kind, r.kind) {
+        (Kind::Decimal, Kind::Decimal) => c.text() == r.text(),
+        (Kind::Decimal, _) | (_, Kind::Decimal) => false,
+        _ => cf == rf,
+    };
+    if same {
+        return Ok(Verdict {
+            passed: true,
+            approx: Some((0.0, tol.atol_f + tol.rtol_f * rf.abs())),
+        });
+    }
     // Fast pre-test where every double is normal (or zero) and the verdict is far from
     // the boundary: their rounding (half an ulp each, so ≤ 2^-53·(|c| + |r|) for the
     // difference, a few ulps relative for the allowance) cannot change it.
