@@ -1,0 +1,109 @@
+//! exactflow-py: the Python binding of exactflow, built by maturin as `exactflow._native`
+//! (the Python package in `python/` wraps it; `docs/python.md` is its guide).
+//!
+//! A thin shell, like the CLI: it converts Python values to the library's types (exact
+//! rationals, `f64` slices borrowed from numpy), dispatches to the library crates, and
+//! converts their typed results back (numpy arrays filled by the engine, strings of
+//! certified decimals that the Python layer turns into `decimal.Decimal`). It implements
+//! no mathematics of its own.
+//!
+//! * Errors: every input error is a [`ScenarioError`] (a `ValueError`) whose message names
+//!   the field the way the CLI's exit-2 messages do (`model.eta_u: must be > 0, got -1`),
+//!   with the field also in its `field` attribute.
+//! * The GIL is released while an engine runs (`Python::detach`).
+//! * No Rust panic reaches the interpreter: each entry point runs under
+//!   [`std::panic::catch_unwind`], a panic becoming `exactflow.InternalError` (a bug to
+//!   report — every known cause is refused as bad input before it can panic).
+
+#![warn(missing_docs)]
+
+mod convert;
+mod reports;
+mod scenario;
+mod solve;
+mod tables;
+
+use pyo3::prelude::*;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+pyo3::create_exception!(
+    _native,
+    ScenarioError,
+    pyo3::exceptions::PyValueError,
+    "Bad input: a scenario field, a time, a column name or an option out of its domain. The message names the field (as the CLI's exit-2 messages do); so does the `field` attribute."
+);
+
+pyo3::create_exception!(
+    _native,
+    InternalError,
+    pyo3::exceptions::PyRuntimeError,
+    "A bug in exactflow (a Rust panic caught at the boundary): please report it with the input that caused it."
+);
+
+/// An input error naming `field`.
+pub(crate) fn input_error(field: &str, message: impl std::fmt::Display) -> PyErr {
+    let err = ScenarioError::new_err(format!("{field}: {message}"));
+    Python::attach(|py| {
+        // Attaching an attribute to a fresh exception instance cannot fail in practice;
+        // if it does, the message still names the field.
+        let _ = err.value(py).setattr("field", field);
+    });
+    err
+}
+
+/// Runs `f`, turning a panic into [`InternalError`] (the last line of defence: causes are
+/// refused as input errors before they can panic).
+pub(crate) fn guard<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            Err(InternalError::new_err(format!(
+                "internal error in exactflow (please report it with the input): {what}"
+            )))
+        }
+    }
+}
+
+/// The extension module.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    // Keep freed memory for a second before returning it to the kernel (mimalloc's
+    // default is 10 ms): back-to-back large calls then reuse it (option 15 is
+    // `mi_option_purge_delay` in mimalloc's enum; this allocator is the binding's own).
+    // SAFETY: setting an option is thread-safe and has no preconditions.
+    unsafe { libmimalloc_sys::mi_option_set(15, 1000) };
+    m.add("ScenarioError", py.get_type::<ScenarioError>())?;
+    m.add("InternalError", py.get_type::<InternalError>())?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("COLUMNS", solve::column_names())?;
+    m.add("PRESETS", exactflow_core::presets::PRESETS.to_vec())?;
+    m.add("LABELS", reports::label_names())?;
+    m.add("MP_MIN_DIGITS", exactflow_mp::MIN_DIGITS)?;
+    m.add("MP_MAX_DIGITS", exactflow_mp::MAX_DIGITS)?;
+    m.add_class::<scenario::Scenario>()?;
+    m.add_function(wrap_pyfunction!(solve::solve_fast, m)?)?;
+    m.add_function(wrap_pyfunction!(solve::solve_mp, m)?)?;
+    m.add_function(wrap_pyfunction!(solve::horizon, m)?)?;
+    m.add_function(wrap_pyfunction!(reports::limits, m)?)?;
+    m.add_function(wrap_pyfunction!(reports::check, m)?)?;
+    m.add_function(wrap_pyfunction!(reports::certify, m)?)?;
+    m.add_function(wrap_pyfunction!(reports::mechanism, m)?)?;
+    m.add_function(wrap_pyfunction!(reports::phase, m)?)?;
+    m.add_function(wrap_pyfunction!(tables::compare, m)?)?;
+    m.add_function(wrap_pyfunction!(tables::read_table, m)?)?;
+    Ok(())
+}
+
+/// The binding's own allocator (private to this extension: the interpreter and numpy
+/// keep theirs). Output columns are allocated here and freed here when numpy drops them;
+/// mimalloc keeps freed memory for reuse where glibc would hand large blocks back to the
+/// kernel at once, so that repeated large `solve` calls do not pay for the kernel's page
+/// zeroing each time (measured: half the time of a 2,000,000-point call).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
