@@ -20,9 +20,10 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$REQS" ]; 
 fi
 # --no-build-isolation: build with the venv's maturin (on PATH) instead of fetching one
 # per install.
-export PATH="$PWD/$VENV/bin:$PATH"
+VENV=$(cd "$VENV" && pwd)
+export PATH="$VENV/bin:$PATH"
 "$VENV/bin/python" -m pip install -q --no-build-isolation --force-reinstall --no-deps ./python
 # Matplotlib draws off-screen in tests.
 export MPLBACKEND=Agg
 cd python
-exec "../$VENV/bin/python" -m pytest -q "$@"
+exec "$VENV/bin/python" -m pytest -q "$@"

@@ -19,29 +19,26 @@ pub const MAX_BITS: u64 = 34_000;
 pub const NUMBER_KINDS: &str =
     "a number: str (exact decimal or p/q), int, fractions.Fraction, float (its exact binary value) or decimal.Decimal";
 
-/// A scenario error as a Python exception, naming its field as the CLI does.
+/// A scenario error as a Python exception: the library's message (`model.eta_u: must be
+/// > 0, got -1`, as the CLI prints it for a scenario file), its field path in `field`.
 pub fn scenario_err(e: ScenarioError) -> PyErr {
-    let field = match &e {
-        ScenarioError::Number { field, .. }
-        | ScenarioError::Invalid { field, .. }
-        | ScenarioError::Missing { field, .. } => field.clone(),
-        ScenarioError::Toml { origin, .. } => origin.clone(),
-        ScenarioError::Io { path, .. } => path.clone(),
-        ScenarioError::UnknownPreset(_) => "preset".to_string(),
-    };
-    let text = e.to_string();
-    // The message already starts with the field (`model.gamma: ...`): keep it as is.
-    let message = text
-        .strip_prefix(&format!("{field}: "))
-        .map(str::to_string)
-        .unwrap_or_else(|| match &e {
-            ScenarioError::UnknownPreset(name) => format!(
-                "unknown preset {name:?} (known: {})",
-                exactflow_core::presets::PRESETS.join(", ")
-            ),
-            _ => text.clone(),
-        });
-    input_error(&field, message)
+    match (e.field(), &e) {
+        (Some(path), _) => input_error(&path.to_string(), e.detail()),
+        (None, ScenarioError::Toml { origin, .. }) => {
+            let text = e.to_string();
+            let detail = text.strip_prefix(&format!("{origin}: ")).unwrap_or(&text);
+            input_error(origin, detail)
+        }
+        (None, ScenarioError::Io { path, source }) => {
+            input_error(path, format!("cannot read the scenario file: {source}"))
+        }
+        (None, _) => input_error("scenario", e),
+    }
+}
+
+/// A number-text error naming `field` (the library's `NumberError` message).
+fn number_err(field: &str, source: exactflow_core::number::NumberError) -> PyErr {
+    input_error(field, source)
 }
 
 fn ratio(field: &str, p: BigInt, q: BigInt) -> PyResult<Q> {
@@ -63,12 +60,7 @@ fn ratio(field: &str, p: BigInt, q: BigInt) -> PyResult<Q> {
 pub fn to_q(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Q> {
     if let Ok(s) = obj.cast::<PyString>() {
         let text = s.to_str()?;
-        return parse_exact(text).map_err(|source| {
-            scenario_err(ScenarioError::Number {
-                field: field.to_string(),
-                source,
-            })
-        });
+        return parse_exact(text).map_err(|source| number_err(field, source));
     }
     if obj.is_instance_of::<PyBool>() {
         return Err(input_error(
@@ -135,12 +127,7 @@ pub fn to_q_list(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<Q>> {
             .split(',')
             .enumerate()
             .map(|(i, x)| {
-                parse_exact(x).map_err(|source| {
-                    scenario_err(ScenarioError::Number {
-                        field: format!("{field}[{i}]"),
-                        source,
-                    })
-                })
+                parse_exact(x).map_err(|source| number_err(&format!("{field}[{i}]"), source))
             })
             .collect();
     }
