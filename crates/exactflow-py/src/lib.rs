@@ -20,6 +20,7 @@
 mod convert;
 mod reports;
 mod scenario;
+mod simulate;
 mod solve;
 mod tables;
 
@@ -31,6 +32,13 @@ pyo3::create_exception!(
     ScenarioError,
     pyo3::exceptions::PyValueError,
     "Bad input: a scenario field, a time, a column name or an option out of its domain. The message names the field (as the CLI's exit-2 messages do); so does the `field` attribute."
+);
+
+pyo3::create_exception!(
+    _native,
+    SimulationError,
+    pyo3::exceptions::PyRuntimeError,
+    "A simulation method failed on valid input (diverged, step-size underflow, budget or precision exhausted); `trajectory` holds the rows computed before the failure."
 );
 
 pyo3::create_exception!(
@@ -80,6 +88,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     unsafe { libmimalloc_sys::mi_option_set(15, 1000) };
     m.add("ScenarioError", py.get_type::<ScenarioError>())?;
     m.add("InternalError", py.get_type::<InternalError>())?;
+    m.add("SimulationError", py.get_type::<SimulationError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("COLUMNS", solve::column_names())?;
     m.add("PRESETS", exactflow_core::presets::PRESETS.to_vec())?;
@@ -95,6 +104,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(reports::certify, m)?)?;
     m.add_function(wrap_pyfunction!(reports::mechanism, m)?)?;
     m.add_function(wrap_pyfunction!(reports::phase, m)?)?;
+    m.add_function(wrap_pyfunction!(simulate::simulate, m)?)?;
     m.add_function(wrap_pyfunction!(tables::compare, m)?)?;
     m.add_function(wrap_pyfunction!(tables::read_table, m)?)?;
     Ok(())

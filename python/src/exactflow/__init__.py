@@ -32,9 +32,10 @@ from ._core import (
     Scenario,
     compare,
     phase,
+    simulate,
 )
-from ._native import InternalError, ScenarioError
-from ._tables import CertifiedTrajectory, Trajectory
+from ._native import InternalError, ScenarioError, SimulationError
+from ._tables import CertifiedTrajectory, DecimalTrajectory, Trajectory
 
 __version__: str = _native.__version__
 
@@ -58,6 +59,7 @@ __all__ = [
     "Scenario",
     "Trajectory",
     "CertifiedTrajectory",
+    "DecimalTrajectory",
     "Limits",
     "Check",
     "CheckReport",
@@ -70,6 +72,8 @@ __all__ = [
     "Deviation",
     "ScenarioError",
     "InternalError",
+    "SimulationError",
+    "simulate",
     "phase",
     "compare",
     "testing",

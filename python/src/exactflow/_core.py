@@ -16,7 +16,7 @@ import numpy as np
 
 from . import _native
 from ._native import ScenarioError
-from ._tables import CertifiedTrajectory, Trajectory
+from ._tables import CertifiedTrajectory, DecimalTrajectory, Trajectory
 
 __all__ = [
     "Scenario",
@@ -32,6 +32,7 @@ __all__ = [
     "CompareReport",
     "phase",
     "compare",
+    "simulate",
 ]
 
 Number = Union[str, int, float, Fraction, Decimal, np.integer, np.floating]
@@ -745,3 +746,71 @@ def compare(
     cols = None if columns is None else [str(c) for c in ([columns] if isinstance(columns, str) else columns)]
     d = _native.compare(_table("reference", reference), _table("candidate", candidate), rt, at, cols)
     return _report(d, rt, at)
+
+
+# -- simulation -----------------------------------------------------------------------------
+
+METHODS = ("gd", "gd-reduced", "rk4", "dop853", "taylor")
+
+
+def simulate(
+    scenario: Scenario,
+    method: str,
+    *,
+    steps: Optional[int] = None,
+    every: Optional[int] = None,
+    times: Any = None,
+    digits: Optional[int] = None,
+    rtol: Optional[float] = None,
+    step: Optional[float] = None,
+) -> Union[Trajectory, DecimalTrajectory]:
+    """The trajectory by a method other than the closed form (``exactflow simulate``).
+
+    ``method``: ``"gd"`` (full width-d gradient descent) or ``"gd-reduced"`` (the exact
+    three-scalar GD map) with ``steps`` (rows at steps ``0, every, 2*every, ..., steps``;
+    ``t`` is the step number: the learning rates are step sizes, one step per unit of time);
+    ``"rk4"`` (``step``: h as a fraction of the field's time scale, default 0.01) or
+    ``"dop853"`` (``rtol``, default 1e-12) integrating the raw gradient flow in f64 at
+    ``times``; ``"taylor"``, the Taylor-series oracle in MPFR at ``times`` with ``digits``
+    (default 40). GD with ``digits`` runs in MPFR. MPFR runs return a
+    :class:`DecimalTrajectory`, the others a float64 :class:`Trajectory`; a GD run's edge of
+    stability is in ``tr.stability``.
+
+    Input errors raise :class:`ScenarioError` naming the keyword; a method that fails on
+    valid input (divergence, step-size underflow, an exhausted budget) raises
+    :class:`SimulationError` with the rows computed before the failure in ``.trajectory``.
+    """
+    for name, v in (("steps", steps), ("every", every), ("digits", digits)):
+        if v is not None:
+            _int(name, v)
+    for name, v in (("rtol", rtol), ("step", step)):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float, np.floating, np.integer))):
+            raise _error(name, f"expected a number, got {type(v).__name__}")
+    if not isinstance(method, str):
+        raise _error("method", f"expected a name ({', '.join(METHODS)}), got {type(method).__name__}")
+    d = _native.simulate(
+        scenario._native, method,
+        None if steps is None else int(steps), None if every is None else int(every),
+        None if times is None else _times(times),
+        None if digits is None else int(digits),
+        None if rtol is None else float(rtol), None if step is None else float(step),
+    )
+    meta = dict(d["metadata"])
+    names = list(d["names"])
+    if d["mp"]:
+        tr: Any = DecimalTrajectory(names, d["t"], d["values"], meta, int(meta["digits"]))
+    else:
+        tr = Trajectory(names, [d["t"], *d["values"]], meta)
+    stability = d.get("stability")
+    tr.stability = dict(stability) if stability is not None else None
+    if stability is not None:
+        meta_s = dict(stability)
+        tr.metadata["edge_of_stability"] = (
+            f"first step with a*ntk >= 2: {meta_s['first_unstable_step'] if meta_s['first_unstable_step'] is not None else 'none'}; "
+            f"max a*ntk {meta_s['max_a_ntk']:e}; final a*ntk {meta_s['final_a_ntk']:e}"
+        )
+    if d["failure"] is not None:
+        e = _native.SimulationError(f"{method}: {d['failure']}")
+        e.trajectory = tr  # type: ignore[attr-defined]
+        raise e
+    return tr

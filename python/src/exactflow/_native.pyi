@@ -78,3 +78,19 @@ def compare(
 def read_table(
     path: Union[str, PathLike[str]],
 ) -> Tuple[List[Tuple[str, str]], Optional[List[str]], List[npt.NDArray[np.float64]], List[List[str]]]: ...
+
+class SimulationError(RuntimeError):
+    """A simulation method failed on valid input."""
+
+    trajectory: Any
+
+def simulate(
+    scenario: Scenario,
+    method: str,
+    steps: Optional[int] = None,
+    every: Optional[int] = None,
+    times: Any = None,
+    digits: Optional[int] = None,
+    rtol: Optional[float] = None,
+    step: Optional[float] = None,
+) -> Dict[str, Any]: ...

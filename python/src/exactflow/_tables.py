@@ -8,7 +8,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
-__all__ = ["Trajectory", "CertifiedTrajectory"]
+__all__ = ["Trajectory", "CertifiedTrajectory", "DecimalTrajectory"]
 
 
 class Trajectory:
@@ -20,7 +20,7 @@ class Trajectory:
     scenario fingerprint, ...).
     """
 
-    __slots__ = ("_names", "_data", "metadata")
+    __slots__ = ("_names", "_data", "metadata", "stability")
 
     def __init__(
         self,
@@ -38,6 +38,8 @@ class Trajectory:
             self._data[name] = a
         #: Provenance, in the CLI's keys (``exactflow``, ``command``, ``engine``, ...).
         self.metadata: Dict[str, str] = dict(metadata or {})
+        #: Gradient descent's edge of stability (``ef.simulate`` GD runs), else None.
+        self.stability: Optional[Dict[str, Any]] = None
 
     @property
     def columns(self) -> Tuple[str, ...]:
@@ -110,7 +112,7 @@ class CertifiedTrajectory:
     themselves hold every digit whatever the context.
     """
 
-    __slots__ = ("_names", "_t", "_values", "err", "metadata", "digits")
+    __slots__ = ("_names", "_t", "_values", "err", "metadata", "digits", "stability")
 
     def __init__(
         self,
@@ -134,6 +136,8 @@ class CertifiedTrajectory:
         self.metadata: Dict[str, str] = dict(metadata)
         #: Significant digits of every value.
         self.digits: int = digits
+        #: Gradient descent's edge of stability (MPFR GD runs), else None.
+        self.stability: Optional[Dict[str, Any]] = None
 
     @property
     def columns(self) -> Tuple[str, ...]:
@@ -205,3 +209,30 @@ class CertifiedTrajectory:
     def to_trajectory(self) -> Trajectory:
         """The nearest float64 values as a :class:`Trajectory`."""
         return Trajectory(self._names, [self[n].astype(np.float64) for n in self._names], self.metadata)
+
+
+class DecimalTrajectory(CertifiedTrajectory):
+    """A high-precision trajectory that is not certified: the MPFR simulators
+    (``ef.simulate(sc, "taylor")``, gradient descent with ``digits``). Values are Decimals
+    with ``digits`` significant digits, good to about that many digits by the method's
+    own accounting (docs: its ``metadata["precision"]``), without a rigorous bound:
+    ``err`` is empty."""
+
+    def __init__(self, columns, t, values, metadata, digits) -> None:  # type: ignore[override]
+        super().__init__(columns, t, values, [[] for _ in values], metadata, digits)
+        self.err = {}
+
+    @property
+    def uncertified(self) -> int:
+        """Every cell (nothing here is certified)."""
+        return len(self) * (len(self.columns) - 1)
+
+    def to_pandas(self, err: bool = False) -> Any:
+        """A DataFrame of the Decimal columns (``t`` float64)."""
+        return super().to_pandas(err=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"<exactflow.DecimalTrajectory: {len(self)} points, {self.digits} digits (not certified), "
+            f"columns {', '.join(self.columns)}; {self.metadata.get('method', '')}>"
+        )
