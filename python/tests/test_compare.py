@@ -143,7 +143,39 @@ def test_compare_report(tmp_path):
     assert not ef.compare(str(p), {"t": [0.0], "z": [1.0]}, rtol=1e-23).passed
     for args, field in [((p, 42), "candidate"), ((tmp_path / "none.csv", a), "reference"),
                         ((a, b, "x"), "rtol"), ((a, b, 1e-9, float("nan")), "atol"),
-                        ((a, {"t": [0.0]}, 1e-9, 0, ["ntk"]), "columns")]:
+                        ((a, {"t": [0.0]}, 1e-9, 0, ["ntk"]), "reference"), ((a, b, 1e-9, 0, []), "columns")]:
         with pytest.raises(ef.ScenarioError) as e:
             ef.compare(*args)
         assert str(e.value).startswith(field), str(e.value)
+
+
+def test_compare_options_as_the_cli():
+    r = {"t": np.array([0.0, 0.1]), "z": np.array([1.0, 2.0])}
+    dec = ef.compare(("reference", r)[1], {"t": [0.0, 0.1], "z": [1.0, 2.0]})
+    assert dec.passed
+    # Certified values at the exact time 1/10 against float64 ones at the double 0.1: a
+    # float time matches the decimal time it is the rounding of; time_rtol also matches.
+    sc = ef.Scenario.preset("kernel")
+    hp = sc.solve(["0", "0.1"], digits=25, columns=["z"])
+    assert hp.times_exact[1] == Decimal("0.1") and ef.compare(hp, hp).passed
+    fast = sc.solve([0.0, 0.1], columns=["z"])
+    assert ef.compare(hp, fast, rtol=1e-12).passed
+    ok = ef.compare(hp, fast, rtol=1e-12, time_rtol=1e-15)
+    assert ok.passed and ok.rows == 2
+    assert not ef.compare(hp, {"t": [0.0, 0.1 + 2**-55], "z": fast["z"]}, rtol=1e-12).passed
+    # NaN fails unless nan_equal; extra candidate rows fail unless allowed.
+    n1 = {"t": [0.0], "alignment": [float("nan")]}
+    assert not ef.compare(n1, n1).passed and ef.compare(n1, n1, nan_equal=True).passed
+    more = {"t": [0.0, 0.1, 0.2], "z": [1.0, 2.0, 3.0]}
+    bad = ef.compare(r, more)
+    assert not bad.passed and bad.extra_rows and ef.compare(r, more, allow_extra_rows=True).passed
+    # A column in one table only: listed; fails with strict.
+    extra = {"t": [0.0, 0.1], "z": [1.0, 2.0], "ntk": [1.0, 1.0]}
+    rep = ef.compare(r, extra)
+    assert rep.passed and rep.extra_columns == ["ntk"] and not ef.compare(r, extra, strict=True).passed
+    with pytest.raises(ef.ScenarioError, match="^reference: the reference's t at row 2"):
+        ef.compare({"t": [1.0, 0.5], "z": [1.0, 1.0]}, r)
+    with pytest.raises(ef.ScenarioError, match="^time_rtol:"):
+        ef.compare(r, r, time_rtol=-1.0)
+    with pytest.raises(ef.ScenarioError, match="^candidate: t at row 2"):
+        assert_trajectory_close({"t": [1.0, 1.0], "z": [1.0, 1.0]}, sc)

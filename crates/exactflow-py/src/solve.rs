@@ -177,7 +177,7 @@ pub fn solve_fast<'py>(
     })
 }
 
-/// A certified table: `(names, t, values, errs, metadata)` with `values[j][i]` the
+/// A certified table: `(names, t, values, errs, metadata, exact times as p/q)` with `values[j][i]` the
 /// certified decimal of column `names[j]` at time `i` and `errs[j][i]` its bound.
 pub type MpTable<'py> = (
     Vec<&'static str>,
@@ -185,6 +185,7 @@ pub type MpTable<'py> = (
     Vec<Vec<String>>,
     Vec<Vec<String>>,
     Vec<(String, String)>,
+    Vec<String>,
 );
 
 /// The trajectory by the certified mp engine at `digits` significant digits.
@@ -247,7 +248,15 @@ pub fn solve_mp<'py>(
             "precision".into(),
             "MPFR ball arithmetic: every printed digit correct to one unit in the last place (cells counted in uncertified_cells excepted); err is a certified bound on |value - exact value of the closed form|".into(),
         ));
-        Ok((names, PyArray1::from_vec(py, tf), vals, errs, metadata))
+        let exact_text = exact.iter().map(|q| q.to_string()).collect();
+        Ok((
+            names,
+            PyArray1::from_vec(py, tf),
+            vals,
+            errs,
+            metadata,
+            exact_text,
+        ))
     })
 }
 

@@ -5,29 +5,37 @@
 
 use crate::{guard, input_error};
 use exactflow_tables::{
-    compare as compare_tables, read_path, Cell, Dec, Options, Table, TableError, Value,
+    compare as compare_tables, read_path, Cell, CompareError, Dec, Format, Kind, Options,
+    ReadError, Table, Tolerance, Value,
 };
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 
-fn table_err(e: TableError) -> PyErr {
-    match &e {
-        TableError::Io { what, message } | TableError::Malformed { what, message } => {
-            input_error(what, message)
-        }
-        TableError::Usage { flag, message } => input_error(flag.trim_start_matches('-'), message),
-    }
+fn read_err(what: &str, e: ReadError) -> PyErr {
+    input_error(what, e)
+}
+
+fn compare_err(e: CompareError) -> PyErr {
+    let field = match &e {
+        CompareError::Tolerance(Tolerance::Relative) => "rtol".to_string(),
+        CompareError::Tolerance(Tolerance::Absolute) => "atol".to_string(),
+        CompareError::Tolerance(Tolerance::Time) => "time_rtol".to_string(),
+        CompareError::ColumnList(_) => "columns".to_string(),
+        CompareError::NoTime(side)
+        | CompareError::Times { side, .. }
+        | CompareError::AmbiguousTime { side, .. }
+        | CompareError::Unnamed { side, .. }
+        | CompareError::NamesCount { side, .. }
+        | CompareError::MissingColumn { side, .. }
+        | CompareError::NotExact { side, .. } => side.to_string(),
+        CompareError::NoCommonColumn => "candidate".to_string(),
+    };
+    input_error(&field, e)
 }
 
 fn cells_f64(x: &[f64]) -> Vec<Cell> {
-    x.iter()
-        .map(|&f| Cell {
-            text: format!("{f:e}"),
-            f,
-            binary: true,
-        })
-        .collect()
+    x.iter().map(|&f| Cell::binary(f, Kind::F64)).collect()
 }
 
 /// A table from `(names, columns)`: each column a float64 array or a sequence of
@@ -56,17 +64,16 @@ fn to_table(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Table> {
                                 format!("column {name}, row {i}: expected a decimal string"),
                             )
                         })?;
-                        let text = text.to_str()?.trim().to_string();
-                        let f = text.parse::<f64>().map_err(|_| {
+                        let text = text.to_str()?;
+                        Cell::decimal(text).ok_or_else(|| {
                             input_error(
                                 what,
-                                format!("column {name}, row {i}: {text:?} is not a number"),
+                                format!(
+                                    "column {name}, row {}: {} is not a number",
+                                    i + 1,
+                                    exactflow_tables::quote(text)
+                                ),
                             )
-                        })?;
-                        Ok(Cell {
-                            text,
-                            f,
-                            binary: false,
                         })
                     })
                     .collect::<PyResult<_>>()?
@@ -97,7 +104,9 @@ fn to_table(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Table> {
             })
             .collect();
         return Ok(Table {
+            format: Format::Npy,
             metadata: Vec::new(),
+            width: names.len(),
             columns: Some(names),
             rows,
         });
@@ -105,12 +114,12 @@ fn to_table(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Table> {
     let path: std::path::PathBuf = obj
         .extract()
         .map_err(|_| input_error(what, "expected a path or a table (names and columns)"))?;
-    read_path(&path, what).map_err(table_err)
+    read_path(&path).map_err(|e| read_err(&format!("{what} {}", path.display()), e))
 }
 
 fn tolerance(field: &str, text: &str) -> PyResult<Dec> {
     match Value::parse(text) {
-        Some(Value::Finite(d)) if d.mantissa.sign() != num_bigint::Sign::Minus => Ok(d),
+        Some(Value::Finite(d)) if !d.is_negative() => Ok(d),
         _ => Err(input_error(
             field,
             format!("{text:?} is not a finite number >= 0"),
@@ -119,9 +128,11 @@ fn tolerance(field: &str, text: &str) -> PyResult<Dec> {
 }
 
 /// Compares `candidate` with `reference` (`exactflow compare`): tolerances as exact
-/// decimal text. Returns the report as a dict.
+/// decimal text, the CLI's options (`time_rtol`, `nan_equal`, `strict`,
+/// `allow_extra_rows`). Returns the report as a dict.
 #[pyfunction]
-#[pyo3(signature = (reference, candidate, rtol, atol, columns=None))]
+#[pyo3(signature = (reference, candidate, rtol, atol, columns=None, time_rtol=None, nan_equal=false, strict=false, allow_extra_rows=false))]
+#[allow(clippy::too_many_arguments)]
 pub fn compare<'py>(
     py: Python<'py>,
     reference: &Bound<'py, PyAny>,
@@ -129,23 +140,30 @@ pub fn compare<'py>(
     rtol: &str,
     atol: &str,
     columns: Option<Vec<String>>,
+    time_rtol: Option<&str>,
+    nan_equal: bool,
+    strict: bool,
+    allow_extra_rows: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     guard(|| {
-        let opts = Options {
-            rtol: tolerance("rtol", rtol)?,
-            atol: tolerance("atol", atol)?,
-            columns,
-        };
+        let mut opts = Options::new(tolerance("rtol", rtol)?, tolerance("atol", atol)?);
+        opts.columns = columns;
+        opts.time_rtol = time_rtol.map(|t| tolerance("time_rtol", t)).transpose()?;
+        opts.nan_equal = nan_equal;
+        opts.strict = strict;
+        opts.allow_extra_rows = allow_extra_rows;
         let r = to_table(reference, "reference")?;
         let c = to_table(candidate, "candidate")?;
         let report = py
             .detach(|| compare_tables(&r, &c, &opts))
-            .map_err(table_err)?;
+            .map_err(compare_err)?;
         let d = PyDict::new(py);
-        d.set_item("passed", report.passed())?;
+        d.set_item("passed", report.failures().is_empty())?;
         d.set_item("rows", report.rows)?;
         d.set_item("missing_rows", report.missing_rows.clone())?;
+        d.set_item("extra_rows", report.extra_rows.clone())?;
         d.set_item("not_compared", report.not_compared.clone())?;
+        d.set_item("extra_columns", report.extra_columns.clone())?;
         let cols = PyList::empty(py);
         for col in &report.columns {
             let cd = PyDict::new(py);
@@ -155,13 +173,17 @@ pub fn compare<'py>(
             match &col.worst {
                 Some(w) => {
                     let wd = PyDict::new(py);
-                    wd.set_item("column", &w.column)?;
+                    wd.set_item("column", &col.column)?;
                     wd.set_item("row", w.row)?;
+                    wd.set_item("candidate_row", w.candidate_row)?;
                     wd.set_item("t", &w.t)?;
                     wd.set_item("value", &w.value)?;
                     wd.set_item("reference", &w.reference)?;
-                    wd.set_item("error", w.error)?;
-                    wd.set_item("allowed", w.allowed)?;
+                    wd.set_item("error", w.error.to_f64())?;
+                    wd.set_item("allowed", w.allowed.to_f64())?;
+                    wd.set_item("error_text", w.error.to_string())?;
+                    wd.set_item("allowed_text", w.allowed.to_string())?;
+                    wd.set_item("ratio", w.ratio())?;
                     wd.set_item("passed", w.passed)?;
                     cd.set_item("worst", wd)?;
                 }
@@ -188,13 +210,13 @@ pub type ReadTable<'py> = (
 #[pyfunction]
 pub fn read_table<'py>(py: Python<'py>, path: std::path::PathBuf) -> PyResult<ReadTable<'py>> {
     guard(|| {
-        let t = read_path(&path, "table").map_err(table_err)?;
-        let ncols = t.rows.first().map_or(0, Vec::len);
+        let t = read_path(&path).map_err(|e| read_err(&path.display().to_string(), e))?;
+        let ncols = t.width;
         let arrays = (0..ncols)
             .map(|j| PyArray1::from_vec(py, t.rows.iter().map(|r| r[j].f).collect()))
             .collect();
         let texts = (0..ncols)
-            .map(|j| t.rows.iter().map(|r| r[j].text.clone()).collect())
+            .map(|j| t.rows.iter().map(|r| r[j].text().into_owned()).collect())
             .collect();
         Ok((t.metadata, t.columns, arrays, texts))
     })

@@ -275,8 +275,10 @@ class Scenario:
             return Trajectory(names, arrays, dict(meta))
         if isinstance(digits, bool) or not isinstance(digits, (int, np.integer)):
             raise _error("digits", f"expected an integer, got {type(digits).__name__}")
-        names, t, vals, errs, meta = _native.solve_mp(self._native, times, int(digits), columns)
-        return CertifiedTrajectory(names, t, vals, errs, dict(meta), int(digits))
+        names, t, vals, errs, meta, exact = _native.solve_mp(self._native, times, int(digits), columns)
+        hp = CertifiedTrajectory(names, t, vals, errs, dict(meta), int(digits))
+        hp.times_exact = [Fraction(q) for q in exact]
+        return hp
 
     def horizon(self) -> float:
         """A time by which the run has done what it will do: the residual is within 1e-12
@@ -574,10 +576,12 @@ def phase(scenario: Scenario, x: Axis, y: Axis) -> PhaseDiagram:
 
 @dataclass(frozen=True)
 class Deviation:
-    """One compared cell: its ``column``, ``row`` (1-based), ``t`` (as the reference
-    writes it), the candidate's ``value`` and the ``reference`` (texts), ``error`` =
-    ``|value - reference|`` and ``allowed`` = ``atol + rtol*|reference|`` (nearest
-    doubles), ``passed`` (decided exactly)."""
+    """One compared cell: its ``column``, ``row`` (1-based, the reference's;
+    ``candidate_row`` the candidate's), ``t`` (as the reference writes it), the
+    candidate's ``value`` and the ``reference`` (texts), ``error`` = ``|value -
+    reference|`` and ``allowed`` = ``atol + rtol*|reference|`` (nearest doubles; their
+    ``*_text`` to 4 digits at any magnitude), ``ratio`` = error/allowed, ``passed``
+    (decided exactly)."""
 
     column: str
     row: int
@@ -587,6 +591,10 @@ class Deviation:
     error: float
     allowed: float
     passed: bool
+    candidate_row: int = 0
+    error_text: str = ""
+    allowed_text: str = ""
+    ratio: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -608,7 +616,9 @@ class ColumnReport:
 class CompareReport:
     """The comparison (``exactflow compare``): ``.passed``, ``.columns`` (one
     :class:`ColumnReport` each, also by name: ``report["residual"]``), ``.rows`` compared,
-    ``.missing_rows`` (reference times with no candidate row), ``.not_compared``."""
+    ``.missing_rows`` (reference times with no candidate row: each fails),
+    ``.extra_rows`` (candidate times the reference lacks: each fails unless allowed),
+    ``.not_compared`` / ``.extra_columns`` (columns in one table only)."""
 
     columns: List[ColumnReport]
     rows: int
@@ -617,6 +627,8 @@ class CompareReport:
     passed: bool
     rtol: str = "1e-9"
     atol: str = "0"
+    extra_rows: List[str] = field(default_factory=list)
+    extra_columns: List[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return self.passed
@@ -640,6 +652,8 @@ class CompareReport:
             out.append(f"{'PASS' if c.passed else 'FAIL'} {c.column}: {c.failed} of {c.compared} cells out of tolerance{where}")
         if self.missing_rows:
             out.append(f"{len(self.missing_rows)} reference rows missing from the candidate (first t = {self.missing_rows[0]})")
+        if self.extra_rows:
+            out.append(f"{len(self.extra_rows)} candidate rows the reference lacks (first t = {self.extra_rows[0]})")
         if self.not_compared:
             out.append("not in the candidate (not compared): " + ", ".join(self.not_compared))
         out.append("result: " + ("PASS" if self.passed else "FAIL"))
@@ -686,10 +700,25 @@ def _table(what: str, t: Any) -> Any:
     if isinstance(t, CertifiedTrajectory):
         cols: List[Any] = []
         for n in t.columns:
-            cols.append(t[n] if n == "t" else [str(v) for v in t[n]])
+            cols.append(_time_column(t) if n == "t" else [str(v) for v in t[n]])
         return (list(t.columns), cols)
     names, arrays = _columns_of(what, t)
     return (names, [np.ascontiguousarray(a, dtype=np.float64) for a in arrays])
+
+
+def _time_column(t: CertifiedTrajectory) -> Any:
+    """The exact times of a certified table: decimal text where every time is a finite
+    decimal, else the float64 times (a time like 1/3 has no exact cell)."""
+    exact = t.times_exact
+    if exact is None:
+        return t["t"]
+    texts = []
+    for q in exact:
+        try:
+            texts.append(_exact_decimal("t", q))
+        except ScenarioError:
+            return t["t"]
+    return texts
 
 
 def _columns_of(what: str, t: Any) -> Tuple[List[str], List[Any]]:
@@ -724,7 +753,10 @@ def _report(d: Mapping[str, Any], rtol: str, atol: str) -> CompareReport:
         ColumnReport(c["column"], c["compared"], c["failed"], Deviation(**c["worst"]) if c["worst"] else None)
         for c in d["columns"]
     ]
-    return CompareReport(cols, d["rows"], list(d["missing_rows"]), list(d["not_compared"]), d["passed"], rtol, atol)
+    return CompareReport(
+        cols, d["rows"], list(d["missing_rows"]), list(d["not_compared"]), d["passed"], rtol, atol,
+        list(d["extra_rows"]), list(d["extra_columns"]),
+    )
 
 
 def compare(
@@ -733,6 +765,11 @@ def compare(
     rtol: Union[float, str, Decimal] = 1e-9,
     atol: Union[float, str, Decimal] = 0.0,
     columns: Optional[Sequence[str]] = None,
+    *,
+    time_rtol: Optional[Union[float, str, Decimal]] = None,
+    nan_equal: bool = False,
+    strict: bool = False,
+    allow_extra_rows: bool = False,
 ) -> CompareReport:
     """Compares a candidate table with a reference (``exactflow compare``): columns by
     name, rows by ``t``, each cell held to ``|c - r| <= atol + rtol*|r|`` decided exactly
@@ -741,10 +778,20 @@ def compare(
     Tables: a :class:`Trajectory` or :class:`CertifiedTrajectory`, a dict of arrays, a
     pandas DataFrame, a numpy structured array, or a path to a CSV/JSON/NPY table as the
     CLI writes them. Tolerances given as floats mean their shortest decimal (``1e-9`` is
-    10^-9)."""
+    10^-9).
+
+    As the CLI's ``compare``: rows match by exactly equal ``t`` (``time_rtol`` matches
+    times within that relative distance, e.g. a float64 ``0.1`` with a decimal ``0.1``);
+    times must strictly increase; a NaN cell fails (``nan_equal=True`` lets NaN match
+    NaN); a candidate row the reference lacks fails (``allow_extra_rows=True``); a column
+    in one table only is listed, and fails with ``strict=True``."""
     rt, at = _tolerance("rtol", rtol), _tolerance("atol", atol)
+    tt = None if time_rtol is None else _tolerance("time_rtol", time_rtol)
     cols = None if columns is None else [str(c) for c in ([columns] if isinstance(columns, str) else columns)]
-    d = _native.compare(_table("reference", reference), _table("candidate", candidate), rt, at, cols)
+    d = _native.compare(
+        _table("reference", reference), _table("candidate", candidate), rt, at, cols, tt,
+        bool(nan_equal), bool(strict), bool(allow_extra_rows),
+    )
     return _report(d, rt, at)
 
 

@@ -112,7 +112,7 @@ class CertifiedTrajectory:
     themselves hold every digit whatever the context.
     """
 
-    __slots__ = ("_names", "_t", "_values", "err", "metadata", "digits", "stability")
+    __slots__ = ("_names", "_t", "_values", "err", "metadata", "digits", "stability", "times_exact")
 
     def __init__(
         self,
@@ -138,6 +138,8 @@ class CertifiedTrajectory:
         self.digits: int = digits
         #: Gradient descent's edge of stability (MPFR GD runs), else None.
         self.stability: Optional[Dict[str, Any]] = None
+        #: The exact times (Fractions) the values are at, when known.
+        self.times_exact: Optional[List[Any]] = None
 
     @property
     def columns(self) -> Tuple[str, ...]:

@@ -58,6 +58,12 @@ def assert_trajectory_close(
     if "t" not in names:
         raise _error("candidate", 'no column "t" (the times of the rows)')
     t = np.asarray(arrays[names.index("t")], dtype=np.float64)
+    if t.ndim != 1:
+        raise _error("candidate", f'column "t" is not 1-D (shape {t.shape})')
+    steps = np.diff(t)
+    if np.any(~(steps > 0)):
+        i = int(np.argmax(~(steps > 0))) + 2
+        raise _error("candidate", f"t at row {i} ({t[i - 1]!r}) does not follow the row before ({t[i - 2]!r}): times must strictly increase")
     known = [c for c in _native.COLUMNS if c != "t"]
     if columns is None:
         wanted = [n for n in names if n in known]
