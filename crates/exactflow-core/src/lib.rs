@@ -27,6 +27,7 @@ pub mod presets;
 pub mod real;
 pub mod reduction;
 pub mod scenario;
+pub mod sums;
 
 pub use closed_form::{Constants, Need, Observables};
 pub use number::Q;

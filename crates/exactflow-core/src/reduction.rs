@@ -70,6 +70,10 @@ impl ExactReduction {
     /// Builds the reduction from the model, the data moments and the three exact sums
     /// `|u₀|²`, `|w₀|²`, `u₀·w₀`. The caller guarantees the scenario is valid
     /// (`a, η_u, η_w > 0`, `γ ≠ 0`, `c ≥ b²/a`).
+    ///
+    /// Exact. Computed in GMP rationals ([`crate::sums`]): the sums of an explicit
+    /// initialization can have 10⁵ bits, where num-rational's quadratic gcd made this
+    /// take seconds; the values are the same.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         gamma: &Q,
@@ -82,52 +86,55 @@ impl ExactReduction {
         ww: &Q,
         uw: &Q,
     ) -> Self {
-        let two = Q::from_integer(2.into());
-        let four = Q::from_integer(4.into());
-        let a = exx.clone();
-        let theta = exy / exx;
-        let lstar = (eyy - exy * exy / exx) / &two;
-        let eta_prod = eta_u * eta_w;
-        let k2 = gamma * gamma * &eta_prod;
-        let pu = uu / eta_u;
-        let pw = ww / eta_w;
-        let xt2 = uw * uw / &eta_prod;
-        let p = &pu + &pw;
-        let m = &pu - &pw;
-        let sd = &p * &p - &four * &xt2;
-        let gram = &pu * &pw - &xt2;
-        let slope0 = gamma * uw;
-        let e0 = &slope0 - &theta;
-        let a2k2 = &a * &a * &k2;
-        let omega2 = &a2k2 * (&four * &theta * &theta + &k2 * &sd);
-        let ac = &a2k2 * &k2 * &sd / &four;
-        let half_ak2 = &a * &k2 / &two;
-        let b2 = &four * &a2k2 * &theta * &theta;
-        let two_ake0_sq = &four * &a2k2 * &e0 * &e0;
+        use crate::sums::{from_gmp_q as q, to_gmp_q as g};
+        use rug::Rational as R;
+        let (gamma_g, eta_u, eta_w) = (g(gamma), g(eta_u), g(eta_w));
+        let (a, exy, eyy) = (g(exx), g(exy), g(eyy));
+        let (uu, ww, uw) = (g(uu), g(ww), g(uw));
+        let theta = R::from(&exy / &a);
+        let lstar = (&eyy - R::from(&exy * &exy) / &a) / 2u32;
+        let eta_prod = R::from(&eta_u * &eta_w);
+        let k2 = R::from(&gamma_g * &gamma_g) * &eta_prod;
+        let pu = R::from(&uu / &eta_u);
+        let pw = R::from(&ww / &eta_w);
+        let xt2 = R::from(&uw * &uw) / &eta_prod;
+        let p = R::from(&pu + &pw);
+        let m = R::from(&pu - &pw);
+        let sd = R::from(&p * &p) - R::from(&xt2 * 4u32);
+        let gram = R::from(&pu * &pw) - &xt2;
+        let slope0 = R::from(&gamma_g * &uw);
+        let e0 = R::from(&slope0 - &theta);
+        let a2k2 = R::from(&a * &a) * &k2;
+        let theta2 = R::from(&theta * &theta);
+        let omega2 = R::from(&a2k2 * (R::from(&theta2 * 4u32) + R::from(&k2 * &sd)));
+        let ac = R::from(&a2k2 * &k2) * &sd / 4u32;
+        let half_ak2 = R::from(&a * &k2) / 2u32;
+        let b2 = R::from(&a2k2 * &theta2) * 4u32;
+        let two_ake0_sq = R::from(&a2k2 * R::from(&e0 * &e0)) * 4u32;
         ExactReduction {
-            a,
-            theta,
-            lstar,
+            a: q(&a),
+            theta: q(&theta),
+            lstar: q(&lstar),
             gamma: gamma.clone(),
-            eta_u: eta_u.clone(),
-            eta_w: eta_w.clone(),
-            eta_prod,
-            k2,
-            pu,
-            pw,
-            x: uw.clone(),
-            xt2,
-            p,
-            m,
-            sd,
-            gram,
-            slope0,
-            e0,
-            omega2,
-            ac,
-            half_ak2,
-            b2,
-            two_ake0_sq,
+            eta_u: q(&eta_u),
+            eta_w: q(&eta_w),
+            eta_prod: q(&eta_prod),
+            k2: q(&k2),
+            pu: q(&pu),
+            pw: q(&pw),
+            x: q(&uw),
+            xt2: q(&xt2),
+            p: q(&p),
+            m: q(&m),
+            sd: q(&sd),
+            gram: q(&gram),
+            slope0: q(&slope0),
+            e0: q(&e0),
+            omega2: q(&omega2),
+            ac: q(&ac),
+            half_ak2: q(&half_ak2),
+            b2: q(&b2),
+            two_ake0_sq: q(&two_ake0_sq),
         }
     }
 

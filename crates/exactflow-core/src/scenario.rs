@@ -162,13 +162,11 @@ impl Scenario {
         }
     }
 
-    /// `(|u₀|², |w₀|², u₀·w₀)`, exactly.
+    /// `(|u₀|², |w₀|², u₀·w₀)`, exactly ([`crate::sums`]: binary splitting in GMP for
+    /// explicit weights, a shift-and-add of the dyadic normals for a Gaussian draw).
     pub fn initial_sums(&self) -> (Q, Q, Q) {
         match &self.init {
-            Init::Explicit { u0, w0 } => {
-                let dot = |a: &[Q], b: &[Q]| -> Q { a.iter().zip(b).map(|(x, y)| x * y).sum() };
-                (dot(u0, u0), dot(w0, w0), dot(u0, w0))
-            }
+            Init::Explicit { u0, w0 } => crate::sums::exact_sums(u0, w0),
             Init::Gaussian(g) => {
                 let (gu, gw) = g.normals();
                 let su = &g.sigma_u;

@@ -214,6 +214,7 @@ impl InitSpec {
             ));
         }
         check_width(Field::U0, u0.len() as u64)?;
+        check_exact_size(&u0, &w0)?;
         Ok(Init::Explicit { u0, w0 })
     }
 
@@ -269,6 +270,40 @@ pub(crate) fn check_width(field: impl Into<FieldPath>, width: u64) -> Result<(),
     } else {
         Ok(())
     }
+}
+
+/// The cost limits of exact explicit weights ([`crate::sums`]): the entries' total bits,
+/// then the size of each exact sum.
+fn check_exact_size(u0: &[Q], w0: &[Q]) -> Result<(), ScenarioError> {
+    use crate::sums::{bits, exact_sums, MAX_EXACT_BITS, MAX_INPUT_BITS};
+    for (field, v) in [(Field::U0, u0), (Field::W0, w0)] {
+        let total: u64 = v.iter().map(bits).sum();
+        if total > MAX_INPUT_BITS {
+            return Err(ScenarioError::invalid(
+                field,
+                format!(
+                    "the exact entries take {total} bits in all, beyond the limit of {MAX_INPUT_BITS} bits (docs/cli.md, \"Limits\"); use shorter numbers (float64 values are 53-bit dyadics) or fewer"
+                ),
+            ));
+        }
+    }
+    let (uu, ww, uw) = exact_sums(u0, w0);
+    for (field, name, s) in [
+        (Field::U0, "|u0|^2", &uu),
+        (Field::W0, "|w0|^2", &ww),
+        (Field::Init, "u0.w0", &uw),
+    ] {
+        let size = bits(s);
+        if size > MAX_EXACT_BITS {
+            return Err(ScenarioError::invalid(
+                field,
+                format!(
+                    "the exact {name} is a rational of {size} bits, beyond the limit of {MAX_EXACT_BITS} bits that keeps exact arithmetic on it within seconds (docs/cli.md, \"Limits\"); use numbers with a common denominator (float64 values share a power of two) or fewer entries"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Short exact text of a rational for messages (at most 60 characters and an ellipsis).

@@ -236,3 +236,42 @@ fn toml_errors_on_non_ascii_text_give_the_line_and_never_panic() {
     assert!(err("[\"modèle\"]\ngamma = 1\n").starts_with("modèle: unknown key"));
     assert!(err("name = \"é\"\n[data]\nexy = \"0.5€\"\n").starts_with("data.exy"));
 }
+
+#[test]
+fn explicit_weights_beyond_the_exact_size_limits_are_refused_naming_the_field() {
+    use crate::sums::{MAX_EXACT_BITS, MAX_INPUT_BITS};
+    let spec = |u0: Vec<Q>, w0: Vec<Q>| ScenarioSpec {
+        exy: Some(q("1")),
+        init: InitSpec {
+            u0: Some(u0),
+            w0: Some(w0),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    // 3^-90000 has 142,647 bits: its square is beyond MAX_EXACT_BITS.
+    let big = Q::new(
+        1.into(),
+        num_traits::pow(num_bigint::BigInt::from(3), 90_000),
+    );
+    let e = spec(vec![big.clone(), q("1")], vec![q("0"), q("1")])
+        .validate()
+        .unwrap_err();
+    assert_eq!(e.field(), Some(Field::U0.into()));
+    assert!(e.to_string().contains("|u0|^2 is a rational of"), "{e}");
+    assert!(e.to_string().contains(&MAX_EXACT_BITS.to_string()), "{e}");
+    let e = spec(vec![q("1"), q("0")], vec![q("1"), big.clone()])
+        .validate()
+        .unwrap_err();
+    assert_eq!(e.field(), Some(Field::W0.into()));
+    // The entries' total size is refused before any sum is formed.
+    let many = vec![big; 30];
+    let e = spec(many.clone(), many).validate().unwrap_err();
+    assert_eq!(e.field(), Some(Field::U0.into()));
+    assert!(e.to_string().contains(&MAX_INPUT_BITS.to_string()), "{e}");
+    // Within the limits: harmonic weights of width 10^4 (|u0|^2 of 57,753 bits).
+    let h: Vec<Q> = (1..=10_000u32)
+        .map(|k| Q::new(1.into(), k.into()))
+        .collect();
+    assert!(spec(h.clone(), h).validate().is_ok());
+}
