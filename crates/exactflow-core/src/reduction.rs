@@ -106,11 +106,11 @@ impl ExactReduction {
         let e0 = R::from(&slope0 - &theta);
         let a2k2 = R::from(&a * &a) * &k2;
         let theta2 = R::from(&theta * &theta);
-        let omega2 = R::from(&a2k2 * (R::from(&theta2 * 4u32) + R::from(&k2 * &sd)));
+        let omega2 = &a2k2 * (R::from(&theta2 * 4u32) + R::from(&k2 * &sd));
         let ac = R::from(&a2k2 * &k2) * &sd / 4u32;
         let half_ak2 = R::from(&a * &k2) / 2u32;
         let b2 = R::from(&a2k2 * &theta2) * 4u32;
-        let two_ake0_sq = R::from(&a2k2 * R::from(&e0 * &e0)) * 4u32;
+        let two_ake0_sq = (&a2k2 * R::from(&e0 * &e0)) * 4u32;
         ExactReduction {
             a: q(&a),
             theta: q(&theta),
