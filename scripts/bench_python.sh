@@ -40,8 +40,10 @@ def vec():
 cols = ["z", "residual", "ntk", "alignment"]
 t0 = time.perf_counter(); tr = sc.solve(t, columns=cols); first = time.perf_counter() - t0
 ref = vec()
-for c, x in zip(cols, ref):  # the two agree (numpy to its own accuracy)
-    assert np.allclose(tr[c], x, rtol=1e-9, atol=1e-300), c
+# The two agree, numpy to its own accuracy: its residual k(Sz - D/z)/4 - theta* cancels to
+# absolute errors ~1e-16*|theta*| late in training, where ours keeps its relative accuracy.
+for c, x in zip(cols, ref):
+    assert np.allclose(tr[c], x, rtol=1e-9, atol=1e-12 * abs(th) if c == "residual" else 0), c
 best = {"numpy": math.inf, "exactflow": math.inf}
 for _ in range(REPS):
     for name, fn in (("numpy", vec), ("exactflow", lambda: sc.solve(t, columns=cols))):

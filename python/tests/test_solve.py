@@ -207,3 +207,18 @@ def test_column_errors():
         sc.solve([1], columns=["z,ntk"])
     with pytest.raises(ef.ScenarioError, match="^columns:"):
         sc.solve([1], columns=5)
+
+
+def test_reused_memory_gives_the_same_bits_and_trim_releases_it():
+    sc = ef.Scenario.preset("disalignment")
+    t = np.linspace(0, 5000, 300_001)  # 2.4 MB columns: the allocator caches them
+    a = sc.solve(t, columns=["z", "residual"])
+    a_z, a_e = np.array(a["z"]), np.array(a["residual"])
+    del a
+    b = sc.solve(t[::-1].copy(), columns=["z", "residual"])  # reuses a's blocks
+    assert np.array_equal(b["z"][::-1], a_z) and np.array_equal(b["residual"][::-1], a_e)
+    del b
+    assert ef._native.trim() > 0
+    assert ef._native.trim() == 0
+    c = sc.solve(t, columns=["z", "residual"])
+    assert np.array_equal(c["z"], a_z)

@@ -81,11 +81,6 @@ pub(crate) fn guard<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
-    // Keep freed memory for a second before returning it to the kernel (mimalloc's
-    // default is 10 ms): back-to-back large calls then reuse it (option 15 is
-    // `mi_option_purge_delay` in mimalloc's enum; this allocator is the binding's own).
-    // SAFETY: setting an option is thread-safe and has no preconditions.
-    unsafe { libmimalloc_sys::mi_option_set(15, 1000) };
     m.add("ScenarioError", py.get_type::<ScenarioError>())?;
     m.add("InternalError", py.get_type::<InternalError>())?;
     m.add("SimulationError", py.get_type::<SimulationError>())?;
@@ -96,6 +91,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MP_MIN_DIGITS", exactflow_mp::MIN_DIGITS)?;
     m.add("MP_MAX_DIGITS", exactflow_mp::MAX_DIGITS)?;
     m.add_class::<scenario::Scenario>()?;
+    m.add_function(wrap_pyfunction!(trim, m)?)?;
     m.add_function(wrap_pyfunction!(solve::solve_fast, m)?)?;
     m.add_function(wrap_pyfunction!(solve::solve_mp, m)?)?;
     m.add_function(wrap_pyfunction!(solve::horizon, m)?)?;
@@ -110,10 +106,94 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-/// The binding's own allocator (private to this extension: the interpreter and numpy
-/// keep theirs). Output columns are allocated here and freed here when numpy drops them;
-/// mimalloc keeps freed memory for reuse where glibc would hand large blocks back to the
-/// kernel at once, so that repeated large `solve` calls do not pay for the kernel's page
-/// zeroing each time (measured: half the time of a 2,000,000-point call).
+/// The binding's allocator: the system's, with a small cache of large freed blocks.
+///
+/// Output columns are allocated here and freed here when numpy drops them. A large block
+/// (≥ 1 MiB) handed back is kept, up to [`CACHE_BYTES`] in all, and given to the next
+/// allocation of exactly its size and alignment: repeated `solve` calls of one size then
+/// reuse their memory instead of asking the kernel for fresh pages, whose zeroing was
+/// half the time of a 2,000,000-point call (measured with perf). `exactflow._native.trim()`
+/// returns the cached blocks to the system. Only the binding's own allocations go through
+/// it (the interpreter and numpy keep theirs).
+struct CachingAlloc;
+
+/// Blocks at least this large are cached.
+const CACHE_MIN: usize = 1 << 20;
+/// The most bytes the cache holds.
+pub const CACHE_BYTES: usize = 256 << 20;
+/// The most blocks the cache holds.
+const CACHE_SLOTS: usize = 16;
+
+/// Cached blocks: `(address, size, align)`, oldest first.
+static CACHE: std::sync::Mutex<Vec<(usize, usize, usize)>> = std::sync::Mutex::new(Vec::new());
+
+// SAFETY: every block is allocated and freed by `System` with its own layout; a cached
+// block is handed out again only for a layout of exactly its size and alignment, and is
+// never in the cache and in use at once (it leaves the cache under the lock).
+unsafe impl std::alloc::GlobalAlloc for CachingAlloc {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        if layout.size() >= CACHE_MIN {
+            if let Ok(mut c) = CACHE.lock() {
+                if let Some(i) = c
+                    .iter()
+                    .position(|&(_, size, align)| size == layout.size() && align == layout.align())
+                {
+                    return c.remove(i).0 as *mut u8;
+                }
+            }
+        }
+        // SAFETY: the caller's layout, as `GlobalAlloc::alloc` requires.
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        if layout.size() >= CACHE_MIN && layout.size() <= CACHE_BYTES {
+            if let Ok(mut c) = CACHE.lock() {
+                let mut held: usize = c.iter().map(|e| e.1).sum();
+                while !c.is_empty()
+                    && (c.len() >= CACHE_SLOTS || held + layout.size() > CACHE_BYTES)
+                {
+                    let (p, size, align) = c.remove(0);
+                    held -= size;
+                    // SAFETY: a block `System` allocated with this layout.
+                    unsafe {
+                        std::alloc::System.dealloc(
+                            p as *mut u8,
+                            std::alloc::Layout::from_size_align_unchecked(size, align),
+                        )
+                    };
+                }
+                c.push((ptr as usize, layout.size(), layout.align()));
+                return;
+            }
+        }
+        // SAFETY: `ptr` came from `System` with this layout.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+}
+
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: CachingAlloc = CachingAlloc;
+
+/// Returns the allocator's cached blocks to the system (see [`CachingAlloc`]); the number
+/// of bytes released.
+#[pyfunction]
+fn trim() -> usize {
+    let blocks: Vec<(usize, usize, usize)> = match CACHE.lock() {
+        Ok(mut c) => std::mem::take(&mut *c),
+        Err(_) => return 0,
+    };
+    let mut freed = 0;
+    for (p, size, align) in blocks {
+        freed += size;
+        // SAFETY: blocks `System` allocated with these layouts, now out of the cache.
+        unsafe {
+            std::alloc::GlobalAlloc::dealloc(
+                &std::alloc::System,
+                p as *mut u8,
+                std::alloc::Layout::from_size_align_unchecked(size, align),
+            )
+        };
+    }
+    freed
+}
