@@ -76,10 +76,20 @@ def test_simulate_input_errors(kw, field, message):
     assert str(e.value).startswith(field + ": ") and message in str(e.value), str(e.value)
 
 
-def test_a_failing_method_raises_with_the_rows_so_far():
-    # Gradient descent with huge learning rates diverges.
+def test_a_failing_method_returns_the_rows_so_far_and_warns_or_raises():
+    # Gradient descent past the edge of stability diverges (the scenario: a*ntk -> 4.3).
+    with pytest.warns(RuntimeWarning, match="diverged at step"):
+        tr = ef.simulate(explicit(), "gd", steps=100)
+    assert isinstance(tr, ef.Trajectory) and 1 <= len(tr) < 101 and tr["t"][0] == 0
+    assert "diverged" in tr.failure and tr.metadata["failure"] == tr.failure
+    assert tr.stability["first_unstable_step"] is not None
+    assert np.all(np.isfinite(tr["residual"]))
     wild = explicit().replace(eta_u=1e6, eta_w=1e6)
     with pytest.raises(ef.SimulationError) as e:
-        ef.simulate(wild, "gd", steps=2000)
+        ef.simulate(wild, "gd", steps=2000, on_failure="raise")
     assert "gd" in str(e.value) and isinstance(e.value.trajectory, ef.Trajectory)
     assert len(e.value.trajectory) >= 1 and e.value.trajectory["t"][0] == 0
+    with pytest.raises(ef.ScenarioError, match="^on_failure:"):
+        ef.simulate(explicit(), "gd", steps=3, on_failure="ignore")
+    ok = ef.simulate(explicit(), "gd", steps=3)
+    assert ok.failure is None

@@ -810,6 +810,7 @@ def simulate(
     digits: Optional[int] = None,
     rtol: Optional[float] = None,
     step: Optional[float] = None,
+    on_failure: str = "warn",
 ) -> Union[Trajectory, DecimalTrajectory]:
     """The trajectory by a method other than the closed form (``exactflow simulate``).
 
@@ -823,10 +824,16 @@ def simulate(
     :class:`DecimalTrajectory`, the others a float64 :class:`Trajectory`; a GD run's edge of
     stability is in ``tr.stability``.
 
-    Input errors raise :class:`ScenarioError` naming the keyword; a method that fails on
-    valid input (divergence, step-size underflow, an exhausted budget) raises
-    :class:`SimulationError` with the rows computed before the failure in ``.trajectory``.
+    Input errors raise :class:`ScenarioError` naming the keyword. A method that fails on
+    valid input (gradient descent diverging past the edge of stability, a step-size
+    underflow, an exhausted budget) is a result, as scipy's ``solve_ivp`` reports it: the
+    rows computed before the failure are returned, ``tr.failure`` (and
+    ``tr.metadata["failure"]``) says what happened, and a ``RuntimeWarning`` is issued;
+    with ``on_failure="raise"`` a :class:`SimulationError` is raised instead, the rows in
+    its ``.trajectory``.
     """
+    if on_failure not in ("warn", "raise"):
+        raise _error("on_failure", f'expected "warn" or "raise", got {on_failure!r}')
     for name, v in (("steps", steps), ("every", every), ("digits", digits)):
         if v is not None:
             _int(name, v)
@@ -857,7 +864,15 @@ def simulate(
             f"max a*ntk {meta_s['max_a_ntk']:e}; final a*ntk {meta_s['final_a_ntk']:e}"
         )
     if d["failure"] is not None:
-        e = _native.SimulationError(f"{method}: {d['failure']}")
-        e.trajectory = tr  # type: ignore[attr-defined]
-        raise e
+        message = f"{method}: {d['failure']}"
+        tr.failure = message
+        tr.metadata["failure"] = message
+        if on_failure == "raise":
+            e = _native.SimulationError(message)
+            e.trajectory = tr  # type: ignore[attr-defined]
+            raise e
+        import warnings
+
+        warnings.warn(f"exactflow.simulate: {message} (the {len(tr)} rows before it are returned)",
+                      RuntimeWarning, stacklevel=2)
     return tr

@@ -20,7 +20,7 @@ class Trajectory:
     scenario fingerprint, ...).
     """
 
-    __slots__ = ("_names", "_data", "metadata", "stability")
+    __slots__ = ("_names", "_data", "metadata", "stability", "failure")
 
     def __init__(
         self,
@@ -40,6 +40,8 @@ class Trajectory:
         self.metadata: Dict[str, str] = dict(metadata or {})
         #: Gradient descent's edge of stability (``ef.simulate`` GD runs), else None.
         self.stability: Optional[Dict[str, Any]] = None
+        #: Why a simulation stopped before its last row (``ef.simulate``), else None.
+        self.failure: Optional[str] = None
 
     @property
     def columns(self) -> Tuple[str, ...]:
@@ -112,7 +114,7 @@ class CertifiedTrajectory:
     themselves hold every digit whatever the context.
     """
 
-    __slots__ = ("_names", "_t", "_values", "err", "metadata", "digits", "stability", "times_exact")
+    __slots__ = ("_names", "_t", "_values", "err", "metadata", "digits", "stability", "times_exact", "failure")
 
     def __init__(
         self,
@@ -140,6 +142,8 @@ class CertifiedTrajectory:
         self.stability: Optional[Dict[str, Any]] = None
         #: The exact times (Fractions) the values are at, when known.
         self.times_exact: Optional[List[Any]] = None
+        #: Why a simulation stopped before its last row, else None.
+        self.failure: Optional[str] = None
 
     @property
     def columns(self) -> Tuple[str, ...]:
