@@ -331,6 +331,65 @@ pub struct PlotArgs {
     pub out: PathBuf,
 }
 
+/// The GD points of the figure: full width-`d` GD in `f64` through the simulate crate (its
+/// budget applies); a divergence ends the points early (the report says where).
+fn gd_points(
+    scenario: &exactflow_core::Scenario,
+    steps: u64,
+    every: u64,
+) -> Result<(Vec<(f64, Observables<f64>)>, exactflow_simulate::Report), CliError> {
+    use exactflow_simulate::{simulate, MethodKind, Options, Request, RunError, Values};
+    let options = Options {
+        steps: Some(steps),
+        every: Some(every),
+        ..Options::default()
+    };
+    let req = Request::new(MethodKind::Gd, options)
+        .map_err(|e| CliError::usage("--steps", e.to_string()))?;
+    let mut points = Vec::new();
+    let mut sink = |t: &exactflow_core::Q, v: Values<'_>| {
+        if let Values::F64(o) = v {
+            points.push((exactflow_core::number::q_to_f64(t), o.clone()));
+        }
+        Ok::<(), ()>(())
+    };
+    match simulate(scenario, &req, &mut sink) {
+        Ok(report) => Ok((points, report)),
+        Err(RunError::Sim(e)) => Err(CliError::usage("--steps", e.to_string())),
+        Err(RunError::Sink(())) => unreachable!("the sink never fails"),
+    }
+}
+
+/// The GD points up to the first one far outside the theory curves' range (loss or ntk
+/// more than 10^6 times the flow's largest, or not finite): a diverging GD would
+/// otherwise stretch the axes over hundreds of orders of magnitude. Returns the kept
+/// points and the step of the first dropped one.
+fn within_figure(
+    points: Vec<(f64, Observables<f64>)>,
+    theory: &[(f64, Observables<f64>)],
+) -> (Vec<(f64, Observables<f64>)>, Option<u64>) {
+    let top = |get: fn(&Observables<f64>) -> f64| {
+        theory
+            .iter()
+            .map(|(_, o)| get(o).abs())
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, f64::max)
+    };
+    let (loss, ntk) = (top(|o| o.loss), top(|o| o.ntk));
+    let ok = |o: &Observables<f64>| {
+        o.to_array().iter().all(|v| !v.is_infinite())
+            && o.loss.abs() <= 1e6 * loss.max(f64::MIN_POSITIVE)
+            && o.ntk.abs() <= 1e6 * ntk.max(f64::MIN_POSITIVE)
+    };
+    match points.iter().position(|(_, o)| !ok(o)) {
+        Some(i) => {
+            let n = points[i].0 as u64;
+            (points.into_iter().take(i).collect(), Some(n))
+        }
+        None => (points, None),
+    }
+}
+
 /// Largest number of GD steps `plot` simulates.
 pub const MAX_PLOT_STEPS: u64 = 1_000_000;
 
@@ -358,15 +417,11 @@ pub fn run(args: &PlotArgs) -> Result<(), CliError> {
         None => ((0.5 * sol.horizon()).ceil() as u64).clamp(1, MAX_PLOT_STEPS),
     };
     let every = (steps / args.points).max(1);
-    let mut points: Vec<(f64, Observables<f64>)> = Vec::new();
-    let (stability, stop) =
-        exactflow_simulate::gd::full::<f64, ()>(&scenario, &(), steps, every, |n, o| {
-            points.push((n as f64, o.clone()));
-            Ok(())
-        });
+    let (points, report) = gd_points(&scenario, steps, every)?;
     let times: Vec<f64> = (0..=600).map(|j| steps as f64 * j as f64 / 600.0).collect();
     let theory: Vec<(f64, Observables<f64>)> =
         times.iter().copied().zip(sol.eval_batch(&times)).collect();
+    let (points, dropped) = within_figure(points, &theory);
     let name = scenario.name.clone().unwrap_or_else(|| "(flags)".into());
     let label = exactflow_analysis::analyse_exact(&scenario.reduction()).label;
     let title = format!(
@@ -374,13 +429,13 @@ pub fn run(args: &PlotArgs) -> Result<(), CliError> {
         scenario.width()
     );
     let svg = trajectory_svg(&title, &theory, &points)?;
-    if let exactflow_simulate::error::Stop::Failed(e) = stop {
-        eprintln!(
-            "exactflow: warning: GD points end at step {}: {e}",
-            stability.last_step
-        );
+    if let Some(e) = &report.failure {
+        eprintln!("exactflow: warning: the GD points end early: {e}");
     }
-    if let Some(n) = stability.first_unstable_step {
+    if let Some(n) = dropped {
+        eprintln!("exactflow: warning: GD points from step {n} on are not drawn: gradient descent left the flow's range by orders of magnitude (it diverges)");
+    }
+    if let Some(n) = report.stability.and_then(|s| s.first_unstable_step) {
         eprintln!("exactflow: warning: GD reaches a*ntk >= 2 at step {n} (edge of stability): it oscillates or diverges instead of following the flow");
     }
     emit(svg.as_bytes(), Some(&args.out))

@@ -255,3 +255,164 @@ fn plot_writes_a_figure_with_theory_and_gd() {
         "GD points in each panel"
     );
 }
+
+/// Runs exactflow, killing it after `secs` seconds (a hang is a test failure, not a stuck
+/// CI job).
+fn exactflow_within(args: &[&str], secs: u64) -> Output {
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_exactflow"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run exactflow");
+    let start = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if start.elapsed() > Duration::from_secs(secs) {
+            let _ = child.kill();
+            panic!("exactflow {args:?} did not finish within {secs} s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+/// The README's example scenario (base.toml) as flags.
+const BASE: [&str; 14] = [
+    "--gamma",
+    "0.9",
+    "--eta-u",
+    "0.7",
+    "--eta-w",
+    "13/10",
+    "--exx",
+    "1.1",
+    "--exy",
+    "-2.5",
+    "--u0",
+    "0.1,-0.2,0.3",
+    "--w0",
+    "0.5,0.1,-0.7",
+];
+
+#[test]
+fn plot_of_a_diverging_gd_finishes_and_says_so() {
+    // Issue 11 item 4: `plot --scenario base.toml --steps 40` used to spin forever.
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("fig.svg");
+    let mut args = vec!["plot", "--steps", "40", "--out", f.to_str().unwrap()];
+    args.extend_from_slice(&BASE);
+    let o = exactflow_within(&args, 60);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("GD points"), "{err}");
+    assert!(std::fs::read_to_string(&f)
+        .unwrap()
+        .contains("gradient flow"));
+}
+
+#[test]
+fn inputs_that_used_to_hang_exit_2_at_once() {
+    // Issue 11 item 4: each ran until killed.
+    for extra in [
+        &["--method", "rk4", "--step", "1e-300", "--times", "1"][..],
+        &["--method", "rk4", "--times", "1e300"][..],
+        &["--method", "dop853", "--times", "1e300"][..],
+        &["--method", "taylor", "--times", "1e300"][..],
+        &[
+            "--method",
+            "dop853",
+            "--times",
+            "1",
+            "--u0",
+            "1e60,1e60,1e60",
+            "--w0",
+            "1e60,-1e60,1e60",
+        ][..],
+    ] {
+        let mut args = vec!["simulate"];
+        let own_init = extra.contains(&"--u0");
+        args.extend_from_slice(if own_init { &BASE[..10] } else { &BASE[..] });
+        args.extend_from_slice(extra);
+        let o = exactflow_within(&args, 60);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {err}");
+        assert!(err.contains("budget"), "{extra:?}: {err}");
+        assert!(o.stdout.is_empty());
+    }
+}
+
+#[test]
+fn flags_that_do_not_apply_or_make_no_sense_exit_2_naming_the_flag() {
+    // Issue 11 item 9: `--method gd --rtol=-1 --step=-5` was silently ignored.
+    for (extra, flag) in [
+        (
+            &["--method", "gd", "--steps", "3", "--rtol=-1", "--step=-5"][..],
+            "--step",
+        ),
+        (
+            &["--method", "gd", "--steps", "3", "--rtol", "1e-9"][..],
+            "--rtol",
+        ),
+        (
+            &["--method", "rk4", "--times", "1", "--rtol", "1e-9"][..],
+            "--rtol",
+        ),
+        (
+            &["--method", "dop853", "--times", "1", "--step", "0.1"][..],
+            "--step",
+        ),
+        (
+            &["--method", "taylor", "--times", "1", "--every", "2"][..],
+            "--every",
+        ),
+        (
+            &["--method", "rk4", "--times", "1", "--step=-5"][..],
+            "--step",
+        ),
+        (
+            &["--method", "rk4", "--times", "1", "--step", "0"][..],
+            "--step",
+        ),
+        (
+            &["--method", "dop853", "--times", "1", "--rtol", "nan"][..],
+            "--rtol",
+        ),
+        (
+            &["--method", "gd", "--steps", "3", "--every", "0"][..],
+            "--every",
+        ),
+        (&["--method", "rk4", "--times=-1"][..], "--times"),
+    ] {
+        let mut args = vec!["simulate"];
+        args.extend_from_slice(&BASE);
+        args.extend_from_slice(extra);
+        let o = exactflow(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(flag), "{extra:?}: {err} should name {flag}");
+        assert!(o.stdout.is_empty());
+    }
+}
+
+#[test]
+fn init_1e100_is_refused_naming_the_column_never_printed_as_nan() {
+    // Issue 10 item 12: gd and rk4 at init 1e100 printed NaN/inf with exit 0.
+    let mut args = vec!["simulate"];
+    args.extend_from_slice(&BASE[..10]);
+    args.extend_from_slice(&["--u0", "1e100,-2e100,3e100", "--w0", "5e100,1e100,-7e100"]);
+    for (extra, what) in [
+        (&["--method", "gd", "--steps", "3"][..], "loss"),
+        (&["--method", "rk4", "--times", "1"][..], "budget"),
+    ] {
+        let mut a = args.clone();
+        a.extend_from_slice(extra);
+        let o = exactflow(&a);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {err}");
+        assert!(err.contains(what), "{extra:?}: {err}");
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(!out.contains("nan") && !out.contains("inf"), "{out}");
+    }
+}

@@ -130,6 +130,14 @@ pub enum SimError {
         /// What left the range.
         why: String,
     },
+    /// The number type can no longer carry the trajectory to the accuracy promised.
+    #[error("accuracy lost at {at}: {why}")]
+    AccuracyLost {
+        /// Where (GD: `step n`).
+        at: String,
+        /// What was lost and what carries it instead.
+        why: String,
+    },
     /// The run used its whole budget before reaching the last output time.
     #[error("budget exhausted at {at}: {used} {unit} used, the budget is {limit}")]
     BudgetExhausted {
@@ -171,6 +179,7 @@ impl SimError {
             SimError::StepSizeUnderflow { .. }
             | SimError::Diverged { .. }
             | SimError::BudgetExhausted { .. }
+            | SimError::AccuracyLost { .. }
             | SimError::PrecisionExhausted { .. } => Status::MethodFailed,
         }
     }

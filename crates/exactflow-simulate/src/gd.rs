@@ -30,7 +30,7 @@
 use crate::error::{SimError, Stop};
 use crate::num::{Num, Params};
 use crate::observe::{observe, slope_and_uw, Moments};
-use exactflow_core::{ExactReduction, Observables, Scenario};
+use exactflow_core::{ExactReduction, Observables, Scenario, Q};
 use num_traits::Zero;
 
 /// What the run says about the edge of stability.
@@ -94,9 +94,96 @@ impl Track {
     }
 }
 
+/// `1 − c` and `1 + c` for `c = ake` (the exact factors of `s` and `δ` per step), each from
+/// whichever form cancels less: `1 ∓ ake` directly, or `(1 ± akθ*) ∓ ak·slope` with
+/// `1 ± akθ*` from exact values (`1 − √Q = (1 − Q)/(1 + √Q)`, `Q = (akθ*)²`). Near a
+/// saddle with `akθ* ≈ −1`, `1 − c` is tiny and the direct form would keep none of its
+/// digits.
+struct Factors<R> {
+    one: R,
+    /// `1 + akθ*`.
+    c_minus: R,
+    /// `1 − akθ*`.
+    c_plus: R,
+}
+
+impl<R: Num> Factors<R> {
+    fn new(red: &ExactReduction, ctx: &R::Ctx) -> Self {
+        let one = R::from_i32(1, ctx);
+        let q = &red.a * &red.a * &red.k2 * &red.theta * &red.theta;
+        let r = R::sqrt_q(&q, ctx);
+        let big = one.clone() + &r;
+        let small = R::from_q(&(Q::from_integer(1.into()) - &q), ctx) / &big;
+        let s = red.k_sign() * exactflow_core::reduction::sign(&red.theta);
+        let (c_minus, c_plus) = if s >= 0 { (big, small) } else { (small, big) };
+        Factors {
+            one,
+            c_minus,
+            c_plus,
+        }
+    }
+
+    /// `(1 − c, 1 + c)` at residual `e` and slope `slope`.
+    fn at(&self, p: &Params<R>, e: &R, slope: &R) -> (R, R) {
+        let c = p.a_k.clone() * e;
+        let ks = p.a_k.clone() * slope;
+        let pick = |direct: R, shifted: R, base: &R| {
+            let scale_direct = self.one.clone() + &c.abs();
+            let scale_shifted = base.abs() + &ks.abs();
+            if R::prefer_first(&shifted, &scale_shifted, &direct, &scale_direct) {
+                shifted
+            } else {
+                direct
+            }
+        };
+        let minus = pick(
+            self.one.clone() - &c,
+            self.c_minus.clone() - &ks,
+            &self.c_minus,
+        );
+        let plus = pick(
+            self.one.clone() + &c,
+            self.c_plus.clone() + &ks,
+            &self.c_plus,
+        );
+        (minus, plus)
+    }
+}
+
+/// A running estimate of the relative error of the `f64` vectors of full GD, in units of
+/// the unit roundoff: each step's update `u − g_u w` multiplies the error by its
+/// cancellation `(|u| + |g_u||w|)/|u'|` and adds two roundings. Balls need no estimate
+/// (their radii are the bound).
+struct Drift {
+    bound: f64,
+    last: Option<(f64, f64, f64, f64)>,
+}
+
+/// The relative error (about `2^-26`: half of `f64`'s digits) past which full `f64`
+/// gradient descent stops instead of printing digits it no longer has.
+pub const F64_DRIFT_LIMIT: f64 = 1.0 / (1u64 << 26) as f64;
+
+impl Drift {
+    /// Takes the new squared norms; `Err(bound)` once the estimate passes the limit.
+    fn see(&mut self, uu: f64, ww: f64) -> Result<(), f64> {
+        if let Some((nu, nw, gu, gw)) = self.last {
+            let amp = |n: f64, g: f64, other: f64, new: f64| (n + g.abs() * other) / new.sqrt();
+            let a = amp(nu, gu, nw, uu).max(amp(nw, gw, nu, ww));
+            let a = if a.is_nan() { 1.0 } else { a };
+            self.bound = a.max(1.0) * (self.bound + 2.0);
+        }
+        if self.bound * f64::EPSILON > F64_DRIFT_LIMIT {
+            Err(self.bound * f64::EPSILON)
+        } else {
+            Ok(())
+        }
+    }
+}
+
 /// Full width-`d` GD in `R` for `steps` steps; `emit(n, row)` receives every
 /// `every`-th step and the last one. Stops at the first step whose state is not finite
-/// in `R` (that step is not emitted).
+/// in `R` (that step is not emitted), and — in `f64` — at the first whose estimated
+/// relative error passes [`F64_DRIFT_LIMIT`].
 pub fn full<R: Num, E>(
     scenario: &Scenario,
     ctx: &R::Ctx,
@@ -106,13 +193,17 @@ pub fn full<R: Num, E>(
 ) -> (Stability, Stop<E>) {
     let red = scenario.reduction();
     let p = Params::<R>::new(&red, ctx);
+    let f = Factors::<R>::new(&red, ctx);
     let (u0, w0) = scenario.initial_weights();
     let mut u: Vec<R> = u0.iter().map(|q| R::from_q(q, ctx)).collect();
     let mut w: Vec<R> = w0.iter().map(|q| R::from_q(q, ctx)).collect();
     let mut e = R::from_q(&red.e0, ctx);
     let mut z = R::from_i32(1, ctx);
-    let one = R::from_i32(1, ctx);
     let mut track = Track::new();
+    let mut drift = Drift {
+        bound: 1.0,
+        last: None,
+    };
     for n in 0..=steps {
         let m = Moments::from_vectors(&u, &w, e.clone(), z.clone(), ctx);
         let a_ntk = p.a.clone() * &p.ntk(&m.uu, &m.ww);
@@ -122,6 +213,11 @@ pub fn full<R: Num, E>(
             && z.is_finite_num())
         {
             return (track.done(), Stop::Failed(diverged::<R>(n)));
+        }
+        if R::NEEDS_DRIFT {
+            if let Err(bound) = drift.see(m.uu.to_f64(), m.ww.to_f64()) {
+                return (track.done(), Stop::Failed(drifted(n, bound)));
+            }
         }
         track.see(n, a_ntk.to_f64());
         let (slope, _) = slope_and_uw(&p, &m);
@@ -135,17 +231,30 @@ pub fn full<R: Num, E>(
         }
         let g = p.a_gamma.clone() * &e;
         let (gu, gw) = (p.eta_u.clone() * &g, p.eta_w.clone() * &g);
+        if R::NEEDS_DRIFT {
+            let (nu, nw) = (m.uu.to_f64().sqrt(), m.ww.to_f64().sqrt());
+            drift.last = Some((nu, nw, gu.to_f64(), gw.to_f64()));
+        }
         for (x, y) in u.iter_mut().zip(w.iter_mut()) {
             let x0 = x.clone();
             *x = x0.clone() - gu.clone() * &*y;
             *y = y.clone() - gw.clone() * &x0;
         }
-        let c = p.a_k.clone() * &e;
-        let one_c = one.clone() - &c;
-        z = z * (one_c.clone() * &one_c);
-        e = next_residual(&p, &one, &a_ntk, slope, e);
+        let (minus, _) = f.at(&p, &e, &slope);
+        z = z * (minus.clone() * &minus);
+        e = next_residual(&p, &f.one, &a_ntk, slope, e);
     }
     (track.done(), Stop::Done)
+}
+
+/// The error of full `f64` GD whose estimated error passed the limit at step `n`.
+fn drifted(n: u64, bound: f64) -> SimError {
+    SimError::AccuracyLost {
+        at: format!("step {n}"),
+        why: format!(
+            "the f64 weights' estimated relative error is {bound:.1e} (cancellation in the update u - eta_u a gamma e w): gradient descent in MPFR (with digits) follows it"
+        ),
+    }
 }
 
 /// The error of a GD run whose state left `R`'s range at step `n`.
@@ -254,10 +363,10 @@ pub fn reduced<R: Num, E>(
     mut emit: impl FnMut(u64, &Observables<R>) -> Result<(), E>,
 ) -> (Stability, Stop<E>) {
     let p = Params::<R>::new(red, ctx);
+    let f = Factors::<R>::new(red, ctx);
     let mut st = ReducedState::<R>::new(red, ctx);
     let mut e = R::from_q(&red.e0, ctx);
     let mut z = R::from_i32(1, ctx);
-    let one = R::from_i32(1, ctx);
     let half_k2 = (p.k.clone() * &p.k).ldexp(-1);
     let sqrt_eta = R::sqrt_q(&red.eta_prod, ctx);
     let mut track = Track::new();
@@ -279,16 +388,14 @@ pub fn reduced<R: Num, E>(
         if n == steps {
             break;
         }
-        let c = p.a_k.clone() * &e;
-        let minus = one.clone() - &c;
-        let plus = one.clone() + &c;
+        let (minus, plus) = f.at(&p, &e, &slope);
         let mp = minus.clone() * &plus;
         st.s = st.s.clone() * &minus.square();
         st.d = st.d.clone() * &plus.square();
         st.m = st.m.clone() * &mp;
         st.gram = st.gram.clone() * &mp.square();
         z = z * &minus.square();
-        e = next_residual(&p, &one, &a_ntk, slope, e);
+        e = next_residual(&p, &f.one, &a_ntk, slope, e);
     }
     (track.done(), Stop::Done)
 }

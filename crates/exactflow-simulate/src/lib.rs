@@ -8,7 +8,8 @@
 //!   Dormand–Prince 8(5,3);
 //! * [`taylor`] — the independent oracle: a Taylor-series integration of the raw flow in
 //!   MPFR, sharing only the vector field with the closed form;
-//! * [`observe`] — the observables of a simulated state (one function for every method).
+//! * [`observe`] — the observables of a simulated state (one function for every method);
+//! * [`budget`] — the up-front cost estimate every run must fit, and the hard caps.
 //!
 //! The entry point is [`simulate`]: a scenario, a validated [`Request`] (built from loose
 //! [`Options`] by [`Request::new`], which names what is wrong with them) and a [`Sink`] that
@@ -22,11 +23,13 @@
 
 #![warn(missing_docs)]
 
+pub mod budget;
 pub mod error;
 pub mod gd;
 pub mod num;
 pub mod observe;
 pub mod ode;
+pub mod represent;
 mod request;
 pub mod tableau;
 pub mod taylor;

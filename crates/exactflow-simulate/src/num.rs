@@ -11,6 +11,9 @@ use exactflow_mp::ball::Ball;
 pub trait Num: Scalar {
     /// The type's name in messages (`f64`, `MPFR`).
     const NAME: &'static str;
+    /// Whether a simulator must estimate its own rounding drift (floats); balls carry
+    /// theirs.
+    const NEEDS_DRIFT: bool;
     /// Whether the value is a finite number (a ball: a finite midpoint and radius).
     fn is_finite_num(&self) -> bool;
     /// Whether the value is certainly known to `2^-bits` relative (a float: always —
@@ -23,6 +26,7 @@ pub trait Num: Scalar {
 
 impl Num for f64 {
     const NAME: &'static str = "f64";
+    const NEEDS_DRIFT: bool = true;
     #[inline]
     fn is_finite_num(&self) -> bool {
         self.is_finite()
@@ -39,6 +43,7 @@ impl Num for f64 {
 
 impl Num for Ball {
     const NAME: &'static str = "MPFR";
+    const NEEDS_DRIFT: bool = false;
     fn is_finite_num(&self) -> bool {
         !self.is_nan() && self.mid().is_finite()
     }

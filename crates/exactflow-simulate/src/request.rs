@@ -1,13 +1,16 @@
 //! The entry point: a validated request, the sink the rows flow into, the report.
 
+use crate::budget;
 use crate::error::{short, Param, RunError, SimError, Stop};
 use crate::gd::{self, Stability};
 use crate::num::digits_to_bits;
 use crate::ode::{self, Counts, Field, Flow};
+use crate::represent::{self, ExactFacts};
 use crate::taylor;
 use exactflow_core::number::Q;
 use exactflow_core::{Observables, Scalar, Scenario};
 use exactflow_mp::ball::Ball;
+use num_traits::Zero;
 use rug::Float;
 
 /// The simulation methods.
@@ -149,8 +152,6 @@ pub struct Request {
 
 /// Largest number of GD steps of one run.
 pub const MAX_GD_STEPS: u64 = 100_000_000;
-/// Largest number of RK4/DOP853 steps (accepted and rejected) of one run.
-pub const MAX_FLOW_STEPS: u64 = 50_000_000;
 
 fn not_applicable(param: Param, method: MethodKind) -> SimError {
     let hint = if method.is_gd() {
@@ -425,17 +426,64 @@ fn mids(o: &Observables<Ball>) -> Observables<Float> {
     Observables::from_fn(|c| o.get(c).expect("a value column").mid().clone())
 }
 
+/// Why a row did not reach the sink: the simulator refused it, or the sink failed.
+enum Halt<E> {
+    Sim(SimError),
+    Sink(E),
+}
+
+/// What the `f64` rows' refusals point to instead.
+fn instead(kind: MethodKind) -> &'static str {
+    if kind.is_gd() {
+        "gradient descent in MPFR (with digits) carries it"
+    } else {
+        "the Taylor method (MPFR) or the closed form carries it"
+    }
+}
+
+/// Hands an `f64` row to the sink after [`represent::first_bad`]. A gradient-descent row
+/// past step 0 whose values overflowed is a divergence (a method failure); any other bad
+/// value is a refusal naming the column.
+fn pass_f64<S: Sink>(
+    sink: &mut S,
+    facts: &ExactFacts,
+    kind: MethodKind,
+    rows: &mut u64,
+    t: &Q,
+    o: &Observables<f64>,
+) -> Result<(), Halt<S::Error>> {
+    if let Some((col, v, problem)) = represent::first_bad(facts, t, o) {
+        let e = if kind.is_gd() && problem == represent::Problem::NotFinite && !t.is_zero() {
+            SimError::Diverged {
+                at: format!("step {t}"),
+                why: format!(
+                    "{} is {v:e}: gradient descent left the f64 range",
+                    col.name()
+                ),
+            }
+        } else {
+            represent::refusal(col, t, v, problem, instead(kind))
+        };
+        return Err(Halt::Sim(e));
+    }
+    *rows += 1;
+    sink.row(t, Values::F64(o)).map_err(Halt::Sink)
+}
+
 /// Runs `req` on `scenario`, handing each row to `sink` as soon as it is computed.
 ///
 /// # Errors
-/// [`RunError::Sink`] when the sink refuses a row. A method's failure after some rows is
-/// not an error of this function: it is [`Report::failure`].
+/// [`SimError::OverBudget`] (as [`RunError::Sim`]) when the up-front estimate
+/// ([`crate::budget`]) exceeds the budget; [`RunError::Sink`] when the sink refuses a row.
+/// A method's failure after some rows, or a row it cannot represent, is not an error of
+/// this function: it is [`Report::failure`] (the rows before it reached the sink).
 pub fn simulate<S: Sink>(
     scenario: &Scenario,
     req: &Request,
     sink: &mut S,
 ) -> Result<Report, RunError<S::Error>> {
-    let mut rows = 0u64;
+    let est = budget::estimate(scenario, req);
+    budget::check(req, &est)?;
     let mut report = Report {
         kind: req.kind(),
         rows: 0,
@@ -445,82 +493,17 @@ pub fn simulate<S: Sink>(
         failure: None,
     };
     let stop = match &req.method {
-        Method::Gd {
-            steps,
-            every,
-            precision,
-        }
-        | Method::GdReduced {
-            steps,
-            every,
-            precision,
-        } => {
-            let reduced = matches!(req.method, Method::GdReduced { .. });
-            let red = scenario.reduction();
-            let (stability, stop) = match (precision, report.working_bits) {
-                (Precision::F64, _) => {
-                    let emit = |n: u64, o: &Observables<f64>| {
-                        rows += 1;
-                        sink.row(&int(n), Values::F64(o))
-                    };
-                    if reduced {
-                        gd::reduced::<f64, _>(&red, &(), *steps, *every, emit)
-                    } else {
-                        gd::full::<f64, _>(scenario, &(), *steps, *every, emit)
-                    }
-                }
-                (Precision::Mpfr { .. }, bits) => {
-                    let prec = bits.expect("MPFR GD has a working precision");
-                    let emit = |n: u64, o: &Observables<Ball>| {
-                        rows += 1;
-                        sink.row(&int(n), Values::Mp(&mids(o)))
-                    };
-                    if reduced {
-                        gd::reduced::<Ball, _>(&red, &prec, *steps, *every, emit)
-                    } else {
-                        gd::full::<Ball, _>(scenario, &prec, *steps, *every, emit)
-                    }
-                }
-            };
-            report.stability = Some(stability);
-            stop
-        }
-        Method::Rk4 { times, .. } | Method::Dop853 { times, .. } => {
-            let flow = match req.method {
-                Method::Rk4 { h_rel, .. } => Flow::Rk4 { h_rel },
-                Method::Dop853 { rtol, .. } => Flow::Dop853 { rtol },
-                _ => unreachable!("a flow method"),
-            };
-            let field = Field::of(scenario);
-            let mut total = Counts::default();
-            let mut stop = Stop::Done;
-            for run in runs(times) {
-                let tf: Vec<f64> = times[run.clone()]
-                    .iter()
-                    .map(|t| f64::from_q(t, &()))
-                    .collect();
-                let budget = MAX_FLOW_STEPS - (total.accepted + total.rejected);
-                let y0 = Field::initial_state(scenario);
-                let (counts, s) = ode::integrate(&field, y0, &tf, flow, budget, |i, o| {
-                    rows += 1;
-                    sink.row(&times[run.start + i], Values::F64(o))
-                });
-                total.accepted += counts.accepted;
-                total.rejected += counts.rejected;
-                stop = s;
-                if !matches!(stop, Stop::Done) {
-                    break;
-                }
-            }
-            report.counts = Some(total);
-            stop
+        Method::Gd { .. } | Method::GdReduced { .. } => run_gd(scenario, req, sink, &mut report),
+        Method::Rk4 { .. } | Method::Dop853 { .. } => {
+            run_flow(scenario, req, est.step_cap(), sink, &mut report)
         }
         Method::Taylor { times } => {
             let mut stop = Stop::Done;
             for run in runs(times) {
                 stop = taylor::trajectory(scenario, &times[run.clone()], req.digits, |i, o| {
-                    rows += 1;
+                    report.rows += 1;
                     sink.row(&times[run.start + i], Values::Mp(o))
+                        .map_err(Halt::Sink)
                 });
                 if !matches!(stop, Stop::Done) {
                     break;
@@ -529,13 +512,107 @@ pub fn simulate<S: Sink>(
             stop
         }
     };
-    report.rows = rows;
     match stop {
         Stop::Done => Ok(report),
-        Stop::Failed(e) => {
+        Stop::Failed(e) | Stop::Sink(Halt::Sim(e)) => {
             report.failure = Some(e);
             Ok(report)
         }
-        Stop::Sink(e) => Err(RunError::Sink(e)),
+        Stop::Sink(Halt::Sink(e)) => Err(RunError::Sink(e)),
     }
 }
+
+/// Gradient descent, full or reduced, in `f64` or MPFR balls.
+fn run_gd<S: Sink>(
+    scenario: &Scenario,
+    req: &Request,
+    sink: &mut S,
+    report: &mut Report,
+) -> Stop<Halt<S::Error>> {
+    let (Method::Gd {
+        steps,
+        every,
+        precision,
+    }
+    | Method::GdReduced {
+        steps,
+        every,
+        precision,
+    }) = req.method.clone()
+    else {
+        unreachable!("a GD request")
+    };
+    let reduced = matches!(req.method, Method::GdReduced { .. });
+    let red = scenario.reduction();
+    let facts = ExactFacts::of(&red);
+    let kind = req.kind();
+    let rows = &mut report.rows;
+    let (stability, stop) = match (precision, report.working_bits) {
+        (Precision::Mpfr { .. }, Some(prec)) => {
+            let emit = |n: u64, o: &Observables<Ball>| {
+                *rows += 1;
+                sink.row(&int(n), Values::Mp(&mids(o))).map_err(Halt::Sink)
+            };
+            if reduced {
+                gd::reduced::<Ball, _>(&red, &prec, steps, every, emit)
+            } else {
+                gd::full::<Ball, _>(scenario, &prec, steps, every, emit)
+            }
+        }
+        _ => {
+            let emit =
+                |n: u64, o: &Observables<f64>| pass_f64(sink, &facts, kind, rows, &int(n), o);
+            if reduced {
+                gd::reduced::<f64, _>(&red, &(), steps, every, emit)
+            } else {
+                gd::full::<f64, _>(scenario, &(), steps, every, emit)
+            }
+        }
+    };
+    report.stability = Some(stability);
+    stop
+}
+
+/// RK4 or DOP853 through each non-decreasing run of the times, at most `cap` steps in all.
+fn run_flow<S: Sink>(
+    scenario: &Scenario,
+    req: &Request,
+    cap: u64,
+    sink: &mut S,
+    report: &mut Report,
+) -> Stop<Halt<S::Error>> {
+    let (times, flow) = match &req.method {
+        Method::Rk4 { times, h_rel } => (times, Flow::Rk4 { h_rel: *h_rel }),
+        Method::Dop853 { times, rtol } => (times, Flow::Dop853 { rtol: *rtol }),
+        _ => unreachable!("a flow request"),
+    };
+    let field = Field::of(scenario);
+    let facts = ExactFacts::of(&scenario.reduction());
+    let kind = req.kind();
+    let mut total = Counts::default();
+    let mut stop = Stop::Done;
+    for run in runs(times) {
+        let tf: Vec<f64> = times[run.clone()]
+            .iter()
+            .map(|t| f64::from_q(t, &()))
+            .collect();
+        let budget = cap.saturating_sub(total.accepted + total.rejected);
+        let y0 = Field::initial_state(scenario);
+        let rows = &mut report.rows;
+        let (counts, s) = ode::integrate(&field, y0, &tf, flow, budget, |i, o| {
+            pass_f64(sink, &facts, kind, rows, &times[run.start + i], o)
+        });
+        total.accepted += counts.accepted;
+        total.rejected += counts.rejected;
+        stop = s;
+        if !matches!(stop, Stop::Done) {
+            break;
+        }
+    }
+    report.counts = Some(total);
+    stop
+}
+
+#[cfg(test)]
+#[path = "tests/request.rs"]
+mod tests;

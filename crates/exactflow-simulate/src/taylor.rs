@@ -202,6 +202,22 @@ impl RawFlow {
 /// Largest number of Taylor steps of one run.
 pub const MAX_STEPS: u64 = 1_000_000;
 
+/// The up-front estimate of a Taylor run: `e²·Λ·T` steps (the Jorba–Zou step is about
+/// `1/(e²λ)`) of `K²·d` MPFR operations each.
+pub(crate) fn estimate(scenario: &Scenario, req: &crate::Request) -> crate::budget::Estimate {
+    let crate::Method::Taylor { times } = &req.method else {
+        unreachable!("a Taylor request")
+    };
+    let (lam0, omega) = crate::budget::rates(&scenario.reduction());
+    let prec = working_prec(req.digits);
+    let k = (f64::from(prec) * std::f64::consts::LN_2 / 2.0).ceil() + 2.0;
+    let e2 = std::f64::consts::E * std::f64::consts::E;
+    crate::budget::Estimate {
+        steps: e2 * lam0.max(omega) * crate::budget::integrated_time(times) + times.len() as f64,
+        per_step: 0.7 * k * k * scenario.width() as f64 * crate::budget::mpfr_op(prec),
+    }
+}
+
 /// The trajectory of a scenario by Taylor integration of the raw flow: every observable
 /// of the schema at each of the non-decreasing exact `times`, from the state `(u, w)`
 /// alone (`z = |s|²/|s₀|²`, or `|δ₀|²/|δ|²` when `s₀ = 0`), handed to `emit(index, row)`.
