@@ -331,13 +331,16 @@ pub struct PlotArgs {
     pub out: PathBuf,
 }
 
+/// Points of a figure: `(t, observables)`.
+type Points = Vec<(f64, Observables<f64>)>;
+
 /// The GD points of the figure: full width-`d` GD in `f64` through the simulate crate (its
 /// budget applies); a divergence ends the points early (the report says where).
 fn gd_points(
     scenario: &exactflow_core::Scenario,
     steps: u64,
     every: u64,
-) -> Result<(Vec<(f64, Observables<f64>)>, exactflow_simulate::Report), CliError> {
+) -> Result<(Points, exactflow_simulate::Report), CliError> {
     use exactflow_simulate::{simulate, MethodKind, Options, Request, RunError, Values};
     let options = Options {
         steps: Some(steps),
@@ -364,10 +367,7 @@ fn gd_points(
 /// more than 10^6 times the flow's largest, or not finite): a diverging GD would
 /// otherwise stretch the axes over hundreds of orders of magnitude. Returns the kept
 /// points and the step of the first dropped one.
-fn within_figure(
-    points: Vec<(f64, Observables<f64>)>,
-    theory: &[(f64, Observables<f64>)],
-) -> (Vec<(f64, Observables<f64>)>, Option<u64>) {
+fn within_figure(points: Points, theory: &[(f64, Observables<f64>)]) -> (Points, Option<u64>) {
     let top = |get: fn(&Observables<f64>) -> f64| {
         theory
             .iter()
