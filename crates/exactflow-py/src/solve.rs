@@ -7,7 +7,7 @@ use crate::scenario::Scenario;
 use crate::{guard, input_error};
 use exactflow_core::number::format_f64_sci;
 use exactflow_core::{Column, Need};
-use exactflow_fast::lanes::F64x8;
+use exactflow_fast::lanes::{F64x8, LANES};
 use exactflow_fast::{FastSolution, OMEGA_T_TOL, REL_TOL};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
@@ -38,8 +38,11 @@ fn provenance(sc: &Scenario, command: &str, digits: usize, omega: f64) -> Vec<(S
 /// Writes lanes `..len` of `v` to `col[start..]`.
 #[inline(always)]
 fn put(col: &mut [MaybeUninit<f64>], start: usize, len: usize, v: &F64x8) {
-    for (d, s) in col[start..start + len].iter_mut().zip(&v.0[..len]) {
-        d.write(*s);
+    if len == LANES {
+        // A fixed-size copy for full chunks: vector stores.
+        col[start..start + LANES].write_copy_of_slice(&v.0);
+    } else {
+        col[start..start + len].write_copy_of_slice(&v.0[..len]);
     }
 }
 
@@ -53,9 +56,7 @@ fn fill(
     cols: &[Column],
     out: &mut [&mut [MaybeUninit<f64>]],
 ) {
-    for (d, s) in t_out.iter_mut().zip(t) {
-        d.write(*s);
-    }
+    t_out.write_copy_of_slice(t);
     if cols.is_empty() {
         return;
     }
