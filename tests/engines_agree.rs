@@ -11,7 +11,7 @@
 //! * gradient descent with rates `hη` approaching the flow at the first-order rate as
 //!   `h` shrinks.
 
-use exactflow_core::number::{f64_to_q, Q};
+use exactflow_core::number::{f64_to_q_exact, Q};
 use exactflow_core::{Column, Need, Scalar, Scenario};
 use exactflow_fast::FastSolution;
 use exactflow_mp::ball::Ball;
@@ -58,7 +58,7 @@ fn times(om: f64, ks: &[f64]) -> (Vec<f64>, Vec<Q>) {
     let tf: Vec<f64> = ks.iter().map(|k| k / om).collect();
     let tq = tf
         .iter()
-        .map(|&t| f64_to_q(t).unwrap_or_default())
+        .map(|&t| f64_to_q_exact(t).unwrap_or_default())
         .collect();
     (tf, tq)
 }
@@ -111,7 +111,7 @@ proptest! {
         let cert = MpSolution::new(red.clone()).eval_certified(&tq, 25, Need::ALL);
         let prec = cert.prec;
         let (eu, ew) = (Ball::from_q(&red.eta_u, &prec), Ball::from_q(&red.eta_w, &prec));
-        let exact = Float::with_val(2 * prec, &exactflow_mp::ball::to_rug_rational(&(&red.pu - &red.pw)));
+        let exact = Float::with_val(2 * prec, &exactflow_num::mpfr::q_to_rational_exact(&(&red.pu - &red.pw)));
         for o in &cert.values {
             let inv = o.norm_u.clone() * &o.norm_u / &eu - o.norm_w.clone() * &o.norm_w / &ew;
             prop_assert!(inv.contains(&exact), "{inv:?} vs {exact}");
@@ -157,8 +157,8 @@ proptest! {
         let flow = fast.eval(big_t).residual;
         prop_assume!(flow.abs() > 1e-6 && om > 1e-3 && om < 1e3);
         let (u0, w0) = s.initial_weights();
-        let (u0, w0): (Vec<f64>, Vec<f64>) = (u0.iter().map(exactflow_core::number::q_to_f64).collect(), w0.iter().map(exactflow_core::number::q_to_f64).collect());
-        let f = exactflow_core::number::q_to_f64;
+        let (u0, w0): (Vec<f64>, Vec<f64>) = (u0.iter().map(exactflow_core::number::q_to_f64_nearest).collect(), w0.iter().map(exactflow_core::number::q_to_f64_nearest).collect());
+        let f = exactflow_core::number::q_to_f64_nearest;
         let (a, g, th, eu, ew) = (f(&red.a), f(&red.gamma), f(&red.theta), f(&red.eta_u), f(&red.eta_w));
         let gd_residual = |n: usize| {
             let h = big_t / n as f64;

@@ -4,7 +4,7 @@
 //! (c) the invariants of docs/model.md §6 along trajectories,
 //! plus the hard corners of the issue, each named after the problem it pins.
 
-use exactflow_core::number::q_to_f64;
+use exactflow_core::number::q_to_f64_nearest;
 use exactflow_core::{ExactReduction, Scenario};
 use exactflow_fast::{FastSolution, OMEGA_T_TOL, REL_TOL};
 use exactflow_tests::{
@@ -48,8 +48,8 @@ fn check_at(sol: &FastSolution, red: &ExactReduction, t: f64) -> Result<(), Stri
     rel("loss", got.loss, &r.loss);
     rel("ntk", got.ntk, &r.ntk);
     // slope: relative to min(|θ*| + |e|, |slope₀| + |slope − slope₀|) + |slope|.
-    let theta = q_to_f64(&red.theta);
-    let slope0 = q_to_f64(&red.slope0);
+    let theta = q_to_f64_nearest(&red.theta);
+    let slope0 = q_to_f64_nearest(&red.slope0);
     let sref = r.slope.to_f64();
     let eref = r.residual.to_f64();
     let scale = sref.abs() + (theta.abs() + eref.abs()).min(slope0.abs() + (sref - slope0).abs());
@@ -64,7 +64,7 @@ fn check_at(sol: &FastSolution, red: &ExactReduction, t: f64) -> Result<(), Stri
     }
     // norms: relative to the larger normalized norm, in each layer's units.
     let (nu, nw) = (r.norm_u.to_f64(), r.norm_w.to_f64());
-    let (eu, ew) = (q_to_f64(&red.eta_u), q_to_f64(&red.eta_w));
+    let (eu, ew) = (q_to_f64_nearest(&red.eta_u), q_to_f64_nearest(&red.eta_w));
     let (tu, tw) = (nu / eu.sqrt(), nw / ew.sqrt()); // |ũ|, |w̃|
     let big = tu.max(tw);
     for (name, x, rv, sq) in [
@@ -82,7 +82,8 @@ fn check_at(sol: &FastSolution, red: &ExactReduction, t: f64) -> Result<(), Stri
     // alignment: absolute; the direction of the smaller vector is known to ~u·big/small.
     let small = tu.min(tw);
     if small > TINY && !r.alignment.is_nan() {
-        let allow = tol * (4.0 * big / small + scale / (small * big * q_to_f64(&red.k2).sqrt()));
+        let allow =
+            tol * (4.0 * big / small + scale / (small * big * q_to_f64_nearest(&red.k2).sqrt()));
         let e = abs_err(got.alignment, &r.alignment);
         if exceeds(e, allow) {
             fails.push(format!(
@@ -233,7 +234,7 @@ fn degenerate_a_zero_s0_is_zero() {
     for theta in [1.0, -1.0, 0.0] {
         let s = f(1.0, 0.5, 0.5, 2.0, 2.0 * theta, &[0.3, -0.1], &[-0.3, 0.1]);
         let red = s.reduction();
-        assert!(red.s_is_zero());
+        assert!(red.shape().s_is_zero());
         check_scenario(&s).unwrap();
     }
 }
@@ -243,7 +244,7 @@ fn degenerate_c_zero_delta0_is_zero() {
     // w0 = u0: δ₀ = 0, C = 0 (logistic). Negative target: converges to the saddle.
     for theta in [1.0, -1.0, 0.0] {
         let s = f(1.0, 2.0, 2.0, 1.0, theta, &[0.3, -0.1], &[0.3, -0.1]);
-        assert!(s.reduction().d_is_zero());
+        assert!(s.reduction().shape().d_is_zero());
         check_scenario(&s).unwrap();
     }
 }
@@ -377,8 +378,8 @@ proptest! {
         let t = units / om;
         let (u0, w0) = weights_f64(&s);
         let p = FlowParams {
-            eta_u: q_to_f64(&red.eta_u), eta_w: q_to_f64(&red.eta_w), a: q_to_f64(&red.a),
-            gamma: q_to_f64(&red.gamma), theta: q_to_f64(&red.theta),
+            eta_u: q_to_f64_nearest(&red.eta_u), eta_w: q_to_f64_nearest(&red.eta_w), a: q_to_f64_nearest(&red.a),
+            gamma: q_to_f64_nearest(&red.gamma), theta: q_to_f64_nearest(&red.theta),
         };
         // Step count from the fastest rate along the path: a·ntk ≤ a·max(ntk(0), ntk(t), ω/a).
         let rate = p.a * sol.eval(0.0).ntk.max(sol.eval(t).ntk) + om;
@@ -414,9 +415,9 @@ proptest! {
         let sol = FastSolution::from_reduction(&red);
         let om = sol.omega();
         prop_assume!(om > 0.0);
-        let m = q_to_f64(&red.m);
-        let (eu, ew, a, g) = (q_to_f64(&red.eta_u), q_to_f64(&red.eta_w), q_to_f64(&red.a), q_to_f64(&red.gamma));
-        let theta = q_to_f64(&red.theta);
+        let m = q_to_f64_nearest(&red.m);
+        let (eu, ew, a, g) = (q_to_f64_nearest(&red.eta_u), q_to_f64_nearest(&red.eta_w), q_to_f64_nearest(&red.a), q_to_f64_nearest(&red.gamma));
+        let theta = q_to_f64_nearest(&red.theta);
         let mut prev_z = sol.eval(0.0).z;
         let dir = (sol.eval(1e3 / om).z - prev_z).signum();
         for x in [0.0, 0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0] {
@@ -427,7 +428,7 @@ proptest! {
             let ntk = g * g * (eu * o.norm_w * o.norm_w + ew * o.norm_u * o.norm_u);
             prop_assert!((ntk - o.ntk).abs() <= tol * o.ntk, "ntk {ntk} vs {}", o.ntk);
             prop_assert!((o.slope - (theta + o.residual)).abs() <= tol * (theta.abs() + o.residual.abs()));
-            let loss = 0.5 * a * o.residual * o.residual + q_to_f64(&red.lstar);
+            let loss = 0.5 * a * o.residual * o.residual + q_to_f64_nearest(&red.lstar);
             prop_assert!((loss - o.loss).abs() <= tol * o.loss);
             prop_assert!(o.alignment.abs() <= 1.0 || o.alignment.is_nan());
             prop_assert!((o.z - prev_z) * dir >= -tol * o.z, "z not monotone");

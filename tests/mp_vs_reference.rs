@@ -3,7 +3,7 @@
 //! reference, balls are tight, precisions overlap, and certified evaluation reaches the
 //! requested digits — including late in training.
 
-use exactflow_core::number::{f64_to_q, Q};
+use exactflow_core::number::{f64_to_q_exact, Q};
 use exactflow_core::Observables;
 use exactflow_mp::ball::Ball;
 use exactflow_mp::MpSolution;
@@ -72,7 +72,7 @@ fn balls_contain_the_reference_and_are_tight() {
             .collect();
         let tq: Vec<Q> = ts
             .iter()
-            .map(|t| f64_to_q(*t).unwrap_or_default())
+            .map(|t| f64_to_q_exact(*t).unwrap_or_default())
             .collect();
         let got = sol.eval_at_prec(&tq, 256);
         for (t, o) in ts.iter().zip(&got) {
@@ -143,7 +143,7 @@ fn certified_40_digits_late_in_training() {
     let t = 150.0 / omega;
     let sol = MpSolution::new(red.clone());
     let c = sol.eval_certified(
-        &[f64_to_q(t).unwrap_or_default()],
+        &[f64_to_q_exact(t).unwrap_or_default()],
         40,
         exactflow_core::Need::ALL,
     );
@@ -170,7 +170,7 @@ fn fast_agrees_with_mp_within_its_documented_error() {
             .collect();
         let tq: Vec<Q> = ts
             .iter()
-            .map(|t| f64_to_q(*t).unwrap_or_default())
+            .map(|t| f64_to_q_exact(*t).unwrap_or_default())
             .collect();
         let mp = MpSolution::new(red).eval_at_prec(&tq, 200);
         for (t, m) in ts.iter().zip(&mp) {
@@ -205,7 +205,7 @@ fn grid_recurrence_is_rigorous_and_tight() {
         let red = s.reduction();
         let om = exactflow_fast::FastSolution::from_reduction(&red).omega();
         // 100 points on [0, 20/ω], the step an exact dyadic.
-        let step = f64_to_q((20.0 / om / 99.0 * 1024.0).round() / 1024.0).unwrap_or_default();
+        let step = f64_to_q_exact((20.0 / om / 99.0 * 1024.0).round() / 1024.0).unwrap_or_default();
         let grid: Vec<Q> = (0..100)
             .map(|j| &step * Q::from_integer(j.into()))
             .collect();
@@ -216,7 +216,7 @@ fn grid_recurrence_is_rigorous_and_tight() {
             .flat_map(|t| sol.eval_at_prec(std::slice::from_ref(t), 256))
             .collect();
         for (j, (a, b)) in carried.iter().zip(&single).enumerate() {
-            let t = exactflow_core::number::q_to_f64(&grid[j]);
+            let t = exactflow_core::number::q_to_f64_nearest(&grid[j]);
             let r = reference(&red, t, REF_PREC);
             for ((name, x, rv), y) in cells(a, &r).into_iter().zip(b.to_array()) {
                 assert!(x.overlaps(y), "{name} at point {j}");
@@ -246,7 +246,7 @@ fn dyadic_times(omega: f64, scale: f64, n: usize, scattered: bool) -> Vec<Q> {
             } else {
                 j as f64
             };
-            f64_to_q(k * step).unwrap_or_default()
+            f64_to_q_exact(k * step).unwrap_or_default()
         })
         .collect()
 }
@@ -274,7 +274,7 @@ fn lean_and_certified_evaluations_contain_the_reference() {
         let cert = sol.eval_certified(&times, 30, need);
         assert_eq!(cert.uncertified, 0, "{}", s.canonical_toml());
         for (j, t) in times.iter().enumerate() {
-            let tf = exactflow_core::number::q_to_f64(t);
+            let tf = exactflow_core::number::q_to_f64_nearest(t);
             let r = reference(&red, tf, REF_PREC);
             for (o, label) in [(&lean[j], "lean"), (&cert.values[j], "certified")] {
                 for (col, (name, b, rv)) in
@@ -436,7 +436,7 @@ fn certified_path_on_degenerate_shapes() {
             .collect();
         let tq: Vec<Q> = tf
             .iter()
-            .map(|&t| f64_to_q(t).unwrap_or_default())
+            .map(|&t| f64_to_q_exact(t).unwrap_or_default())
             .collect();
         for need in needs {
             let cert = MpSolution::new(red.clone()).eval_certified(&tq, 30, need);

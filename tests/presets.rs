@@ -1,7 +1,7 @@
 //! Each preset is in the regime it is named after (docs/model.md §9), judged on the exact
 //! solution: z(∞), the NTK's relative change, the alignment, each layer's rotation.
 
-use exactflow_core::number::q_to_f64;
+use exactflow_core::number::q_to_f64_nearest;
 use exactflow_core::presets::preset;
 use exactflow_fast::FastSolution;
 
@@ -25,15 +25,21 @@ fn summary(name: &str) -> Summary {
     let sol = FastSolution::from_reduction(&red);
     let (o0, oi) = (sol.eval(0.0), sol.eval(1e4 * sol.horizon()));
     // Layer rotation (docs/model.md §5): ũ₀·ũ(t) = ((S+M)√z + (M+D)/√z)/4, and for w̃ with −M.
-    let x = q_to_f64(&red.x) / q_to_f64(&red.eta_prod).sqrt();
-    let p = q_to_f64(&red.p);
-    let m = q_to_f64(&red.m);
+    let x = q_to_f64_nearest(&red.x) / q_to_f64_nearest(&red.eta_prod).sqrt();
+    let p = q_to_f64_nearest(&red.p);
+    let m = q_to_f64_nearest(&red.m);
     let (s_, d_) = (p + 2.0 * x, p - 2.0 * x);
     let rz = oi.z.sqrt();
     let uu = ((s_ + m) * rz + (m + d_) / rz) / 4.0;
     let ww = ((s_ - m) * rz + (d_ - m) / rz) / 4.0;
-    let (nu0, nw0) = (q_to_f64(&red.pu).sqrt(), q_to_f64(&red.pw).sqrt());
-    let (eu, ew) = (q_to_f64(&red.eta_u).sqrt(), q_to_f64(&red.eta_w).sqrt());
+    let (nu0, nw0) = (
+        q_to_f64_nearest(&red.pu).sqrt(),
+        q_to_f64_nearest(&red.pw).sqrt(),
+    );
+    let (eu, ew) = (
+        q_to_f64_nearest(&red.eta_u).sqrt(),
+        q_to_f64_nearest(&red.eta_w).sqrt(),
+    );
     let (nui, nwi) = (oi.norm_u / eu, oi.norm_w / ew);
     Summary {
         z_inf: oi.z,
@@ -45,7 +51,7 @@ fn summary(name: &str) -> Summary {
         rot_w: ww / (nw0 * nwi),
         ratio_w: nwi / nw0,
         residual_inf: oi.residual,
-        theta: q_to_f64(&red.theta),
+        theta: q_to_f64_nearest(&red.theta),
     }
 }
 

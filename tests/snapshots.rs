@@ -7,7 +7,7 @@
 //! Values are formatted deterministically (MPFR rounds correctly), so the files are the
 //! same on every platform.
 
-use exactflow_core::number::{f64_to_q, Q};
+use exactflow_core::number::{f64_to_q_exact, Q};
 use exactflow_core::presets::{preset, PRESETS};
 use exactflow_core::{Column, Need, Observables};
 use exactflow_fast::FastSolution;
@@ -68,7 +68,10 @@ fn preset_tables_at_50_digits() {
         // Nine dyadic times on [0, 2^k], 2^k the first power of two past the horizon.
         let top = 2f64.powi(fast.horizon().log2().ceil() as i32);
         let tf: Vec<f64> = (0..9).map(|j| top * j as f64 / 8.0).collect();
-        let times: Vec<Q> = tf.iter().map(|&t| f64_to_q(t).expect("finite")).collect();
+        let times: Vec<Q> = tf
+            .iter()
+            .map(|&t| f64_to_q_exact(t).expect("finite"))
+            .collect();
         let cert = MpSolution::new(red.clone()).eval_certified(&times, DIGITS, Need::ALL);
         assert_eq!(cert.uncertified, 0, "{name}");
         let mut text = format!(
@@ -217,7 +220,7 @@ fn preset_mechanism_summaries() {
             close(q.alignment_inf, &l.alignment_inf.decimal, "alignment_inf");
             // Norm ratios against mp's certified norms at ωT = 200.
             let om = FastSolution::from_reduction(&red).omega();
-            let t = f64_to_q(200.0 / om).expect("finite");
+            let t = f64_to_q_exact(200.0 / om).expect("finite");
             let late = MpSolution::new(red.clone()).eval_certified(&[t], 20, Need::ALL);
             let late0 = MpSolution::new(red.clone()).eval_certified(
                 &[Q::from_integer(0.into())],

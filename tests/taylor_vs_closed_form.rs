@@ -1,7 +1,7 @@
 //! The closed form (MPFR balls) against an independent Taylor-series integration of the
 //! raw 2d-dimensional flow in MPFR, at 60+ digits, on a sweep of scenarios.
 
-use exactflow_core::number::{f64_to_q, Q};
+use exactflow_core::number::{f64_to_q_exact, Q};
 use exactflow_mp::MpSolution;
 use exactflow_simulate::taylor::RawFlow;
 use exactflow_tests::{mpq, scenario_from_f64, weights_f64, Lcg};
@@ -33,7 +33,7 @@ fn taylor_integration_confirms_the_closed_form_to_60_digits() {
         let ts: Vec<f64> = [0.25, 1.0, 4.0].iter().map(|x| x / omega).collect();
         let tq: Vec<Q> = ts
             .iter()
-            .map(|t| f64_to_q(*t).unwrap_or_default())
+            .map(|t| f64_to_q_exact(*t).unwrap_or_default())
             .collect();
         let closed = MpSolution::new(red.clone()).eval_at_prec(&tq, PREC);
         let f = |q: &Q| mpq(q, PREC);

@@ -7,7 +7,7 @@
 //!   with a fixed-step RK4 and a Richardson error estimate;
 //! * [`scenario_from_f64`] builds exact scenarios from sampled `f64` parameters.
 
-use exactflow_core::number::{f64_to_q, Q};
+use exactflow_core::number::{f64_to_q_exact, Q};
 use exactflow_core::scenario::{Init, InitKind, InitSpec, Scenario, ScenarioSpec};
 use exactflow_core::ExactReduction;
 use rug::Float;
@@ -62,9 +62,9 @@ pub fn reference(red: &ExactReduction, t: f64, prec: u32) -> RefObs {
     let cb = a.clone() * k.clone() * theta.clone() * 2u32;
     let cc = a.clone() * k2.clone() * d.clone() / 2u32;
     let one = fl(1.0);
-    let z: Float = if red.is_origin() {
+    let z: Float = if red.shape().is_origin() {
         one.clone()
-    } else if red.s_is_zero() {
+    } else if red.shape().s_is_zero() {
         // A = 0: dz/dt = Bz + C.
         if red.theta == Q::from_integer(0.into()) {
             cc.clone() * t.clone() + 1u32
@@ -206,7 +206,7 @@ pub fn scenario_from_f64(
     u0: &[f64],
     w0: &[f64],
 ) -> Scenario {
-    let q = |x: f64| f64_to_q(x).expect("finite");
+    let q = |x: f64| f64_to_q_exact(x).expect("finite");
     ScenarioSpec {
         name: None,
         gamma: Some(q(gamma)),
@@ -232,7 +232,11 @@ pub fn weights_f64(s: &Scenario) -> (Vec<f64>, Vec<f64>) {
         Init::Explicit { u0, w0 } => (u0.clone(), w0.clone()),
         Init::Gaussian(_) => s.initial_weights(),
     };
-    let conv = |v: &[Q]| v.iter().map(exactflow_core::number::q_to_f64).collect();
+    let conv = |v: &[Q]| {
+        v.iter()
+            .map(exactflow_core::number::q_to_f64_nearest)
+            .collect()
+    };
     (conv(&u), conv(&w))
 }
 

@@ -30,7 +30,7 @@
 //!    `sign(kθ*)`), **disalignment** when it shrinks (decided exactly from the sign of
 //!    `k e₀`; `ζ` is an increasing function of `z`).
 
-use exactflow_core::number::{q_to_f64, sqrt_q_to_f64};
+use exactflow_core::number::{q_to_f64_nearest, sqrt_q_to_f64_nearest};
 use exactflow_core::reduction::sign;
 use exactflow_core::ExactReduction;
 use num_traits::Zero;
@@ -223,12 +223,17 @@ impl Reduced {
     /// rationals, every constant is rounded once from its exact value (`S` or `D`,
     /// whichever is smaller, through the exact `S·D`).
     pub fn from_exact(red: &ExactReduction) -> Reduced {
-        let k = f64::from(red.k_sign()) * sqrt_q_to_f64(&red.k2);
+        let k = f64::from(red.k_sign()) * sqrt_q_to_f64_nearest(&red.k2);
         let xsign = sign(&red.x);
-        let abs_xt = sqrt_q_to_f64(&red.xt2);
-        let (mut s, mut d) = split_sd(q_to_f64(&red.p), 2.0 * abs_xt, q_to_f64(&red.sd), xsign);
-        let s_zero = red.s_is_zero();
-        let d_zero = red.d_is_zero();
+        let abs_xt = sqrt_q_to_f64_nearest(&red.xt2);
+        let (mut s, mut d) = split_sd(
+            q_to_f64_nearest(&red.p),
+            2.0 * abs_xt,
+            q_to_f64_nearest(&red.sd),
+            xsign,
+        );
+        let s_zero = red.shape().s_is_zero();
+        let d_zero = red.shape().d_is_zero();
         if s_zero {
             s = 0.0;
         }
@@ -236,19 +241,19 @@ impl Reduced {
             d = 0.0;
         }
         Reduced {
-            a: q_to_f64(&red.a),
-            theta: q_to_f64(&red.theta),
+            a: q_to_f64_nearest(&red.a),
+            theta: q_to_f64_nearest(&red.theta),
             k,
-            pu: q_to_f64(&red.pu),
-            pw: q_to_f64(&red.pw),
+            pu: q_to_f64_nearest(&red.pu),
+            pw: q_to_f64_nearest(&red.pw),
             xt: f64::from(xsign) * abs_xt,
-            gram: q_to_f64(&red.gram),
+            gram: q_to_f64_nearest(&red.gram),
             s,
             d,
-            m: q_to_f64(&red.m),
-            e0: q_to_f64(&red.e0),
-            omega: sqrt_q_to_f64(&red.omega2),
-            origin: red.is_origin(),
+            m: q_to_f64_nearest(&red.m),
+            e0: q_to_f64_nearest(&red.e0),
+            omega: sqrt_q_to_f64_nearest(&red.omega2),
+            origin: red.shape().is_origin(),
             s_zero,
             d_zero,
             theta_sign: sign(&red.theta),

@@ -14,7 +14,7 @@
 
 use crate::mechanism::{analyse, Mechanism, Moments, Reduced, THRESHOLDS};
 use exactflow_core::gaussian::standard_normals;
-use exactflow_core::number::q_to_f64;
+use exactflow_core::number::q_to_f64_nearest;
 use exactflow_core::scenario::{Init, Tie, MAX_WIDTH};
 use exactflow_core::Scenario;
 use rayon::prelude::*;
@@ -186,7 +186,7 @@ impl Axis {
         let num = |s: &str, what: &str| -> Result<f64, SweepError> {
             let q = exactflow_core::number::parse_exact(s)
                 .map_err(|e| axis_err(flag, format!("{what}: {e}")))?;
-            let x = q_to_f64(&q);
+            let x = q_to_f64_nearest(&q);
             // The sweep runs in f64: a finite value it cannot hold is refused as such,
             // not reported as the 0, inf or NaN it would become.
             if !x.is_finite() || (x == 0.0 && !num_traits::Zero::is_zero(&q)) {
@@ -396,26 +396,26 @@ impl Sweep {
                 let red = scenario.reduction();
                 let (uu, ww, uw) = scenario.initial_sums();
                 BaseInit::Explicit {
-                    uu: q_to_f64(&uu),
-                    ww: q_to_f64(&ww),
-                    uw: q_to_f64(&uw),
-                    gram: q_to_f64(&(&red.gram * &red.eta_prod)),
+                    uu: q_to_f64_nearest(&uu),
+                    ww: q_to_f64_nearest(&ww),
+                    uw: q_to_f64_nearest(&uw),
+                    gram: q_to_f64_nearest(&(&red.gram * &red.eta_prod)),
                 }
             }
             Init::Gaussian(g) => BaseInit::Gaussian {
                 width: g.width,
-                sigma_u: q_to_f64(&g.sigma_u),
-                sigma_w: q_to_f64(&g.sigma_w),
+                sigma_u: q_to_f64_nearest(&g.sigma_u),
+                sigma_w: q_to_f64_nearest(&g.sigma_w),
                 seed: g.seed,
                 tie: g.tie,
             },
         };
         let base = Base {
-            gamma: q_to_f64(&scenario.gamma),
-            eta_u: q_to_f64(&scenario.eta_u),
-            eta_w: q_to_f64(&scenario.eta_w),
-            exx: q_to_f64(&scenario.exx),
-            exy: q_to_f64(&scenario.exy),
+            gamma: q_to_f64_nearest(&scenario.gamma),
+            eta_u: q_to_f64_nearest(&scenario.eta_u),
+            eta_w: q_to_f64_nearest(&scenario.eta_w),
+            exx: q_to_f64_nearest(&scenario.exx),
+            exy: q_to_f64_nearest(&scenario.exy),
             init,
         };
         let stats = match &base.init {

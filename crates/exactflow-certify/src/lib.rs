@@ -20,7 +20,7 @@
 
 #![warn(missing_docs)]
 
-use exactflow_core::number::{f64_to_q, Q};
+use exactflow_core::number::{f64_to_q_exact, Q};
 use exactflow_core::{Column, Need, Observables, Scenario};
 use exactflow_fast::FastSolution;
 use exactflow_mp::ball::Ball;
@@ -143,7 +143,7 @@ pub fn certify(s: &Scenario, o: &Options) -> Result<Certification, CertifyError>
         .collect();
     let times: Vec<Q> = tf
         .iter()
-        .map(|&t| f64_to_q(t).unwrap_or_default())
+        .map(|&t| f64_to_q_exact(t).unwrap_or_default())
         .collect();
     let cert = mp.eval_certified(&times, o.digits, Need::ALL);
     let mut lines = Vec::new();
@@ -282,7 +282,7 @@ fn limits_vs_mp(
     // ωT = (digits + 10)·ln 10 + 40: the decaying parts are below 10^-(digits+10)
     // relative to the initial transient.
     let big_t = ((digits as f64 + 10.0) * std::f64::consts::LN_10 + 40.0) / omega;
-    let t = f64_to_q(big_t).unwrap_or_default();
+    let t = f64_to_q_exact(big_t).unwrap_or_default();
     let late = mp.eval_certified(&[t], digits + 10, Need::ALL);
     let prec = (digits + 20) * 4;
     named
@@ -354,7 +354,7 @@ fn invariant_along(
     );
     let exact = Float::with_val(
         prec * 2,
-        &exactflow_mp::ball::to_rug_rational(&(&red.pu - &red.pw)),
+        &exactflow_num::mpfr::q_to_rational_exact(&(&red.pu - &red.pw)),
     );
     let mut misses = Vec::new();
     let mut worst_rel = 0f64;
@@ -407,7 +407,7 @@ fn taylor_vs_closed_form(s: &Scenario, mp: &MpSolution, times: &[Q], o: &Options
     let tol = 10f64.powi(-(digits as i32 - 6));
     let mut worst = (0f64, String::new());
     for ((tq, a), b) in ts.iter().zip(&taylor).zip(&closed) {
-        let t = exactflow_core::number::q_to_f64(tq);
+        let t = exactflow_core::number::q_to_f64_nearest(tq);
         // z and ntk relative; slope relative to |θ*| + |slope|; alignment absolute.
         let theta = b.slope.mid().to_f64() - b.residual.mid().to_f64();
         for (name, x, y, scale) in [

@@ -7,7 +7,7 @@ use crate::output::emit;
 use crate::scenario_args::ScenarioArgs;
 use clap::{Args, ValueEnum};
 use exactflow_analysis::mechanism::{analyse_exact, Quantities, THRESHOLDS};
-use exactflow_core::number::{format_f64_sci, q_to_f64};
+use exactflow_core::number::{format_f64_sci, q_to_f64_nearest};
 use serde_json::{json, Value};
 
 /// Report format.
@@ -72,7 +72,7 @@ pub fn run(args: &MechanismArgs) -> Result<(), CliError> {
     let scenario = args.scenario.resolve()?;
     let red = scenario.reduction();
     let m = analyse_exact(&red);
-    let a = q_to_f64(&red.a);
+    let a = q_to_f64_nearest(&red.a);
     let a_ntk_inf = a * m.quantities.ntk_inf;
     let name = scenario.name.clone().unwrap_or_else(|| "(flags)".into());
     let rows = rows(&m.quantities, a_ntk_inf);

@@ -352,7 +352,7 @@ fn gd_points(
     let mut points = Vec::new();
     let mut sink = |t: &exactflow_core::Q, v: Values<'_>| {
         if let Values::F64(o) = v {
-            points.push((exactflow_core::number::q_to_f64(t), o.clone()));
+            points.push((exactflow_core::number::q_to_f64_nearest(t), o.clone()));
         }
         Ok::<(), ()>(())
     };

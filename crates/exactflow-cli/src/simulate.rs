@@ -16,7 +16,7 @@ use crate::output::{emit, Format, Table};
 use crate::scenario_args::ScenarioArgs;
 use crate::solve::{format_time, parse_grid, parse_times};
 use clap::{Args, ValueEnum};
-use exactflow_core::number::{format_f64_sci, q_to_f64};
+use exactflow_core::number::{format_f64_sci, q_to_f64_nearest};
 use exactflow_core::{Column, Scenario, Q};
 use exactflow_simulate::{
     simulate, MethodKind, Options, Param, Report, Request, RunError, SimError, Status, Values,
@@ -180,7 +180,7 @@ fn precision_note(req: &Request) -> String {
 /// Appends one row to the table.
 fn push_row(table: &mut Table, t: &Q, values: Values<'_>, digits: usize) {
     let mut text = vec![format_time(t, digits)];
-    let mut vals = vec![q_to_f64(t)];
+    let mut vals = vec![q_to_f64_nearest(t)];
     match values {
         Values::F64(o) => {
             for v in o.to_array() {
@@ -211,7 +211,7 @@ fn gd_report(table: &mut Table, scenario: &Scenario, report: &Report) {
     let red = scenario.reduction();
     let a_ntk_inf = {
         let m = exactflow_analysis::analyse_exact(&red);
-        q_to_f64(&red.a) * m.quantities.ntk_inf
+        q_to_f64_nearest(&red.a) * m.quantities.ntk_inf
     };
     table.metadata.push((
         "edge_of_stability".into(),

@@ -4,7 +4,7 @@ use crate::error::CliError;
 use crate::output::{emit, Format, Table};
 use crate::scenario_args::ScenarioArgs;
 use clap::{Args, ValueEnum};
-use exactflow_core::number::{format_f64_sci, format_q_sci, parse_exact, q_to_f64};
+use exactflow_core::number::{format_f64_sci, format_q_sci, parse_exact, q_to_f64_nearest};
 use exactflow_core::{Column, Q};
 use exactflow_fast::{FastSolution, OMEGA_T_TOL, REL_TOL};
 use num_traits::{Signed, Zero};
@@ -130,7 +130,7 @@ pub(crate) fn format_time(t: &Q, digits: usize) -> String {
     let d = t.denom();
     let dyadic = d.magnitude().count_ones() == 1 && t.numer().magnitude().bits() <= 53;
     if dyadic {
-        format_f64_sci(q_to_f64(t), digits)
+        format_f64_sci(q_to_f64_nearest(t), digits)
     } else {
         format_q_sci(t, digits)
     }
@@ -209,7 +209,7 @@ pub fn run(args: &SolveArgs) -> Result<(), CliError> {
     };
     let mut tf = Vec::with_capacity(times.len());
     for (i, t) in times.iter().enumerate() {
-        let x = q_to_f64(t);
+        let x = q_to_f64_nearest(t);
         if !x.is_finite() {
             return Err(CliError::usage(
                 "--times",
@@ -283,7 +283,9 @@ pub fn run(args: &SolveArgs) -> Result<(), CliError> {
                     let mut cells = vec![(printed.clone(), b.mid().to_f64())];
                     if args.certify {
                         let err = exactflow_mp::format_err(b, &printed, digits);
-                        let v = parse_exact(&err).map(|q| q_to_f64(&q)).unwrap_or(f64::NAN);
+                        let v = parse_exact(&err)
+                            .map(|q| q_to_f64_nearest(&q))
+                            .unwrap_or(f64::NAN);
                         cells.push((err, v));
                     }
                     cells

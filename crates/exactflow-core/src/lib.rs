@@ -7,6 +7,7 @@
 //!
 //! * [`scenario`] — the problem, held exactly (rationals), parsed and validated;
 //! * [`reduction`] — the exact scalars the dynamics reduces to (docs/model.md §3);
+//! * [`shape`] — which case of the closed form a scenario is in, decided exactly;
 //! * [`closed_form`] — the closed form, written once over the [`real::Real`] trait;
 //! * [`observables`] — the trajectory schema (column names and order);
 //! * [`number`] — exact parsing, correctly rounded conversions, decimal formatting;
@@ -27,6 +28,7 @@ pub mod presets;
 pub mod real;
 pub mod reduction;
 pub mod scenario;
+pub mod shape;
 pub mod sums;
 
 pub use closed_form::{Constants, Need, Observables};
@@ -35,3 +37,4 @@ pub use observables::Column;
 pub use real::{Real, Scalar};
 pub use reduction::ExactReduction;
 pub use scenario::{Scenario, ScenarioError, ScenarioSpec};
+pub use shape::{Layer, Shape};

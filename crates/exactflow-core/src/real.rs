@@ -6,7 +6,7 @@
 //! faithfully rounded in its type; the error analysis in `docs/derivation.md` counts
 //! roundings under that assumption.
 
-use crate::number::{ldexp, q_to_f64, sqrt_q_to_f64, Q};
+use crate::number::{ldexp, q_to_f64_nearest, sqrt_q_to_f64_nearest, Q};
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
 /// The arithmetic the closed form's evaluation needs: field operations, `√`, `|·|`,
@@ -131,11 +131,11 @@ impl Scalar for f64 {
 
     #[inline]
     fn from_q(q: &Q, _: &()) -> Self {
-        q_to_f64(q)
+        q_to_f64_nearest(q)
     }
     #[inline]
     fn sqrt_q(q: &Q, _: &()) -> Self {
-        sqrt_q_to_f64(q)
+        sqrt_q_to_f64_nearest(q)
     }
     #[inline]
     fn from_i32(v: i32, _: &()) -> Self {

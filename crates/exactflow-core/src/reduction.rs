@@ -10,7 +10,7 @@
 //! cancellation-free forms get their accuracy from.
 
 use crate::number::Q;
-use num_traits::{Signed, Zero};
+use num_traits::Signed;
 
 /// Exact scalar summary of a scenario (docs/model.md §1–§4, in normalized coordinates).
 ///
@@ -157,19 +157,9 @@ impl ExactReduction {
         sign(&self.e0) * self.k_sign()
     }
 
-    /// Whether `S = |s₀|² = 0` (`ũ₀ = −w̃₀`), decided exactly.
-    pub fn s_is_zero(&self) -> bool {
-        self.p.is_zero() || (self.sd.is_zero() && self.x.is_negative())
-    }
-
-    /// Whether `D = |δ₀|² = 0` (`ũ₀ = w̃₀`), decided exactly.
-    pub fn d_is_zero(&self) -> bool {
-        self.p.is_zero() || (self.sd.is_zero() && self.x.is_positive())
-    }
-
-    /// Whether the initialization is the origin `u₀ = w₀ = 0` (it stays there).
-    pub fn is_origin(&self) -> bool {
-        self.p.is_zero()
+    /// The flow's shape (docs/model.md §4's cases), decided exactly.
+    pub fn shape(&self) -> crate::shape::Shape {
+        crate::shape::Shape::of(self)
     }
 }
 

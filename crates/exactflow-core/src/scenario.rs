@@ -17,7 +17,7 @@ pub use spec::{InitSpec, ScenarioSpec};
 pub use toml::{parse_toml, read_toml_file};
 
 use crate::gaussian::{exact_dot, standard_normals};
-use crate::number::{f64_to_q, Q};
+use crate::number::{f64_to_q_exact, Q};
 use crate::reduction::ExactReduction;
 
 /// Largest accepted width (explicit or Gaussian).
@@ -154,7 +154,7 @@ impl Scenario {
                 let (gu, gw) = g.normals();
                 let scale = |v: &[f64], s: &Q| -> Vec<Q> {
                     v.iter()
-                        .map(|x| f64_to_q(*x).expect("the pinned normals are finite") * s)
+                        .map(|x| f64_to_q_exact(*x).expect("the pinned normals are finite") * s)
                         .collect()
                 };
                 (scale(&gu, &g.sigma_u), scale(&gw, &g.sigma_w))

@@ -84,13 +84,13 @@ impl FastSolution {
     pub fn from_reduction(red: &exactflow_core::ExactReduction) -> Self {
         let consts = Constants::new(red, &());
         let consts4 = consts.map(|x| F64x8::splat(*x));
-        let q = exactflow_core::number::q_to_f64;
+        let q = exactflow_core::number::q_to_f64_nearest;
         let model = ErrorModel {
             theta: q(&red.theta),
             slope0: q(&red.slope0),
-            sqrt_eta_u: exactflow_core::number::sqrt_q_to_f64(&red.eta_u),
-            sqrt_eta_w: exactflow_core::number::sqrt_q_to_f64(&red.eta_w),
-            abs_k: exactflow_core::number::sqrt_q_to_f64(&red.k2),
+            sqrt_eta_u: exactflow_core::number::sqrt_q_to_f64_nearest(&red.eta_u),
+            sqrt_eta_w: exactflow_core::number::sqrt_q_to_f64_nearest(&red.eta_w),
+            abs_k: exactflow_core::number::sqrt_q_to_f64_nearest(&red.k2),
         };
         FastSolution {
             consts,

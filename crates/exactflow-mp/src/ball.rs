@@ -10,6 +10,7 @@
 use crate::mag::Mag;
 use exactflow_core::number::Q;
 use exactflow_core::{Real, Scalar};
+use exactflow_num::mpfr::q_to_float_round;
 use rug::float::Round;
 use rug::ops::{AddAssignRound, DivAssignRound, MulAssignRound, SubAssignRound};
 use rug::{Float, Rational};
@@ -389,27 +390,12 @@ impl Real for Ball {
     }
 }
 
-/// An exact rational as a rug rational (exact).
-pub fn to_rug_rational(q: &Q) -> Rational {
-    to_rug(q)
-}
-
-/// An exact rational as a rug rational.
-pub(crate) fn to_rug(q: &Q) -> Rational {
-    // Exact: numerator and denominator go through their decimal strings.
-    let n = rug::Integer::from_str_radix(&q.numer().to_str_radix(10), 10).unwrap_or_default();
-    let d = rug::Integer::from_str_radix(&q.denom().to_str_radix(10), 10)
-        .unwrap_or(rug::Integer::from(1));
-    Rational::from((n, d))
-}
-
 impl Scalar for Ball {
     /// The working precision of midpoints, in bits.
     type Ctx = u32;
 
     fn from_q(q: &Q, prec: &u32) -> Ball {
-        let r = to_rug(q);
-        Ball::rounded(Float::with_val_round(*prec, &r, Round::Nearest), Mag::ZERO)
+        Ball::rounded(q_to_float_round(q, *prec, Round::Nearest), Mag::ZERO)
     }
     fn sqrt_q(q: &Q, prec: &u32) -> Ball {
         Ball::from_q(q, &(prec + 8)).sqrt().round_to(*prec)

@@ -3,7 +3,7 @@
 //! points, column lists. Every refusal names the field.
 
 use crate::input_error;
-use exactflow_core::number::{f64_to_q, parse_exact, Q};
+use exactflow_core::number::{f64_to_q_exact, parse_exact, Q};
 use exactflow_core::{Column, ScenarioError};
 use num_bigint::BigInt;
 use num_traits::{Signed, Zero};
@@ -70,7 +70,8 @@ pub fn to_q(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Q> {
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
         let x = f.value();
-        return f64_to_q(x).ok_or_else(|| input_error(field, format!("must be finite, got {x}")));
+        return f64_to_q_exact(x)
+            .ok_or_else(|| input_error(field, format!("must be finite, got {x}")));
     }
     if obj.is_instance_of::<PyInt>() {
         let n: BigInt = obj.extract()?;
@@ -144,7 +145,7 @@ pub fn to_q_list(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<Q>> {
                 .iter()
                 .enumerate()
                 .map(|(i, &x)| {
-                    f64_to_q(x).ok_or_else(|| {
+                    f64_to_q_exact(x).ok_or_else(|| {
                         input_error(&format!("{field}[{i}]"), format!("must be finite, got {x}"))
                     })
                 })
@@ -185,7 +186,7 @@ impl Times {
         match self {
             Times::F64(v) => v
                 .iter()
-                .map(|&x| f64_to_q(x).expect("checked finite"))
+                .map(|&x| f64_to_q_exact(x).expect("checked finite"))
                 .collect(),
             Times::Exact(q, _) => q.clone(),
         }
@@ -271,7 +272,7 @@ pub fn to_times(obj: &Bound<'_, PyAny>) -> PyResult<Times> {
             check_time(i, x)?;
             f.push(x);
             if let Some(e) = &mut exact {
-                e.push(f64_to_q(x).expect("checked finite"));
+                e.push(f64_to_q_exact(x).expect("checked finite"));
             }
             continue;
         }
@@ -280,13 +281,13 @@ pub fn to_times(obj: &Bound<'_, PyAny>) -> PyResult<Times> {
         if q.is_negative() {
             return Err(input_error(&field, format!("time must be >= 0, got {q}")));
         }
-        let x = exactflow_core::number::q_to_f64(&q);
+        let x = exactflow_core::number::q_to_f64_nearest(&q);
         if !x.is_finite() {
             return Err(input_error(&field, "time is beyond the f64 range"));
         }
         let e = exact.get_or_insert_with(|| {
             f.iter()
-                .map(|&x| f64_to_q(x).expect("checked finite"))
+                .map(|&x| f64_to_q_exact(x).expect("checked finite"))
                 .collect()
         });
         e.push(q);

@@ -7,7 +7,7 @@ use crate::scenario::Scenario;
 use crate::{guard, input_error};
 use exactflow_analysis::mechanism::{analyse_exact, Label, THRESHOLDS};
 use exactflow_analysis::sweep::{Axis, Sweep, SweepError, MAX_CELLS};
-use exactflow_core::number::q_to_f64;
+use exactflow_core::number::q_to_f64_nearest;
 use exactflow_rational::fixed::PointKind;
 use exactflow_rational::limits::{LimitClaim, LimitValue};
 use exactflow_rational::{check_scenario, CheckError, CheckOptions};
@@ -229,7 +229,7 @@ pub fn mechanism<'py>(py: Python<'py>, scenario: &Scenario) -> PyResult<Bound<'p
     guard(|| {
         let (m, a) = py.detach(|| {
             let red = scenario.reduction();
-            (analyse_exact(red), q_to_f64(&red.a))
+            (analyse_exact(red), q_to_f64_nearest(&red.a))
         });
         let q = &m.quantities;
         let d = PyDict::new(py);

@@ -4,7 +4,7 @@
 
 use crate::convert::{scenario_err, to_q, to_q_list};
 use crate::{guard, input_error};
-use exactflow_core::number::{q_to_f64, Q};
+use exactflow_core::number::{q_to_f64_nearest, Q};
 use exactflow_core::scenario::{parse_toml, read_toml_file, InitKind, InitSpec, Tie};
 use exactflow_core::{ExactReduction, ScenarioSpec};
 use exactflow_fast::FastSolution;
@@ -176,7 +176,7 @@ impl Scenario {
 }
 
 fn f64_array<'py>(py: Python<'py>, v: &[Q]) -> Bound<'py, PyArray1<f64>> {
-    PyArray1::from_vec(py, v.iter().map(q_to_f64).collect())
+    PyArray1::from_vec(py, v.iter().map(q_to_f64_nearest).collect())
 }
 
 #[pymethods]

@@ -4,7 +4,7 @@
 use crate::convert::{to_times, Times};
 use crate::scenario::Scenario;
 use crate::{guard, input_error, SimulationError};
-use exactflow_core::number::q_to_f64;
+use exactflow_core::number::q_to_f64_nearest;
 use exactflow_core::{Column, Q};
 use exactflow_simulate::{
     simulate as run, MethodKind, Options, Request, RunError, SimError, Status, Values,
@@ -105,7 +105,7 @@ pub fn simulate<'py>(
             let mut t: Vec<f64> = Vec::new();
             let mut rows: Option<Rows> = None;
             let mut sink = |time: &Q, v: Values<'_>| -> Result<(), Infallible> {
-                t.push(q_to_f64(time));
+                t.push(q_to_f64_nearest(time));
                 match v {
                     Values::F64(o) => {
                         let r = rows.get_or_insert_with(|| Rows::F64(vec![Vec::new(); 8]));

@@ -399,9 +399,9 @@ pub fn check_with(x: &Exact, claims: &Claims, opts: &CheckOptions) -> Result<Rep
             &crate::field::Rationals.dot(&x.u0, &x.w0),
         );
         let k1 = &x.k1;
-        let agree = red.s_is_zero() == k1.is_zero(&x.ca)
-            && red.d_is_zero() == k1.is_zero(&x.cc)
-            && red.is_origin() == (k1.is_zero(&x.ca) && k1.is_zero(&x.cc))
+        let agree = red.shape().s_is_zero() == k1.is_zero(&x.ca)
+            && red.shape().d_is_zero() == k1.is_zero(&x.cc)
+            && red.shape().is_origin() == (k1.is_zero(&x.ca) && k1.is_zero(&x.cc))
             && (red.omega2 == Q::zero()) == k1.is_zero(&x.omega2);
         checks.push(CheckResult {
             name: "degenerate_cases",

@@ -23,7 +23,7 @@
 
 use crate::error::SimError;
 use crate::request::{runs, Method, Precision, Request};
-use exactflow_core::number::{q_to_f64, sqrt_q_to_f64};
+use exactflow_core::number::{q_to_f64_nearest, sqrt_q_to_f64_nearest};
 use exactflow_core::{ExactReduction, Scenario, Q};
 
 /// The work budget of one run, in work units (about two minutes on the reference machine).
@@ -62,11 +62,11 @@ pub fn mpfr_op(bits: u32) -> f64 {
 
 /// `λ₀ = a(k²P + |k e₀|)` (the rate at `t = 0`) and `ω`, in `f64` (`+∞` past its range).
 pub fn rates(red: &ExactReduction) -> (f64, f64) {
-    let a = q_to_f64(&red.a);
-    let k = sqrt_q_to_f64(&red.k2);
-    let ntk0 = q_to_f64(&(&red.k2 * &red.p));
-    let lam0 = a * (ntk0 + k * q_to_f64(&red.e0).abs());
-    let omega = sqrt_q_to_f64(&red.omega2);
+    let a = q_to_f64_nearest(&red.a);
+    let k = sqrt_q_to_f64_nearest(&red.k2);
+    let ntk0 = q_to_f64_nearest(&(&red.k2 * &red.p));
+    let lam0 = a * (ntk0 + k * q_to_f64_nearest(&red.e0).abs());
+    let omega = sqrt_q_to_f64_nearest(&red.omega2);
     (sanitize(lam0), sanitize(omega))
 }
 
@@ -82,7 +82,7 @@ fn sanitize(x: f64) -> f64 {
 pub fn integrated_time(times: &[Q]) -> f64 {
     runs(times)
         .into_iter()
-        .map(|r| q_to_f64(&times[r.end - 1]))
+        .map(|r| q_to_f64_nearest(&times[r.end - 1]))
         .sum()
 }
 

@@ -304,10 +304,10 @@ impl<R: Num> ReducedState<R> {
         } else {
             (small, big)
         };
-        if red.s_is_zero() {
+        if red.shape().s_is_zero() {
             s = R::from_i32(0, ctx);
         }
-        if red.d_is_zero() {
+        if red.shape().d_is_zero() {
             d = R::from_i32(0, ctx);
         }
         ReducedState {

@@ -33,7 +33,7 @@ impl ExactFacts {
     /// The facts of a reduction.
     pub fn of(red: &ExactReduction) -> Self {
         ExactFacts {
-            origin: red.is_origin(),
+            origin: red.shape().is_origin(),
             stationary: red.e0.is_zero(),
             u0_zero: red.pu.is_zero(),
             w0_zero: red.pw.is_zero(),

@@ -43,7 +43,7 @@ pub type State = (Vec<Float>, Vec<Float>);
 
 /// An exact rational rounded to nearest at `prec` bits.
 pub fn float_of(q: &Q, prec: u32) -> Float {
-    Float::with_val(prec, &exactflow_mp::ball::to_rug_rational(q))
+    exactflow_num::mpfr::q_to_float_nearest(q, prec)
 }
 
 impl RawFlow {

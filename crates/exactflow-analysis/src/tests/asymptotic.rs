@@ -107,8 +107,8 @@ fn measure(e: &Exponents, n: u32) -> [f64; 3] {
         }
         other => panic!("{other:?}"),
     };
-    let theta = exactflow_core::number::q_to_f64(&red.theta);
-    let e0 = exactflow_core::number::q_to_f64(&red.e0);
+    let theta = exactflow_core::number::q_to_f64_nearest(&red.theta);
+    let e0 = exactflow_core::number::q_to_f64_nearest(&red.e0);
     [
         g * (theta / e0).abs(),
         m.quantities.ntk0,
@@ -119,7 +119,7 @@ fn measure(e: &Exponents, n: u32) -> [f64; 3] {
 fn slopes_converge(e: &Exponents, label: Label) {
     let p = predict(e, 1);
     assert_eq!(p.label, Some(label));
-    let predicted = [&p.rho, &p.ntk0, &p.omega].map(exactflow_core::number::q_to_f64);
+    let predicted = [&p.rho, &p.ntk0, &p.omega].map(exactflow_core::number::q_to_f64_nearest);
     let ns: Vec<u32> = (3..=8).map(|j| 2 * j).collect(); // d = 64 … 65536
     let ms: Vec<[f64; 3]> = ns.iter().map(|&n| measure(e, n)).collect();
     for (qi, want) in predicted.iter().enumerate() {

@@ -3,7 +3,7 @@
 //! (several seeds) and of the presets, and the degenerate cases.
 
 use super::*;
-use exactflow_core::number::{parse_exact, q_to_f64};
+use exactflow_core::number::{parse_exact, q_to_f64_nearest};
 use exactflow_core::presets::{preset, PRESETS};
 use exactflow_core::scenario::{InitKind, InitSpec, ScenarioSpec, Tie};
 use exactflow_core::Scenario;
@@ -155,9 +155,12 @@ fn presets_get_their_own_label() {
 /// ũ(t), w̃(t) as vectors from s₀, δ₀ (docs/model.md §3), at the closed form's z.
 fn vectors_at(s: &Scenario, z: f64) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
     let (u0, w0) = s.initial_weights();
-    let (eu, ew) = (q_to_f64(&s.eta_u).sqrt(), q_to_f64(&s.eta_w).sqrt());
-    let ut: Vec<f64> = u0.iter().map(|x| q_to_f64(x) / eu).collect();
-    let wt: Vec<f64> = w0.iter().map(|x| q_to_f64(x) / ew).collect();
+    let (eu, ew) = (
+        q_to_f64_nearest(&s.eta_u).sqrt(),
+        q_to_f64_nearest(&s.eta_w).sqrt(),
+    );
+    let ut: Vec<f64> = u0.iter().map(|x| q_to_f64_nearest(x) / eu).collect();
+    let wt: Vec<f64> = w0.iter().map(|x| q_to_f64_nearest(x) / ew).collect();
     let rz = z.sqrt();
     let uinf = ut
         .iter()
@@ -341,15 +344,15 @@ fn f64_moments_give_the_exact_path_labels() {
         let (uu, ww, uw) = s.initial_sums();
         let red = s.reduction();
         let mo = Moments {
-            gamma: q_to_f64(&s.gamma),
-            eta_u: q_to_f64(&s.eta_u),
-            eta_w: q_to_f64(&s.eta_w),
-            exx: q_to_f64(&s.exx),
-            exy: q_to_f64(&s.exy),
-            uu: q_to_f64(&uu),
-            ww: q_to_f64(&ww),
-            uw: q_to_f64(&uw),
-            gram: q_to_f64(&(&red.gram * &red.eta_prod)),
+            gamma: q_to_f64_nearest(&s.gamma),
+            eta_u: q_to_f64_nearest(&s.eta_u),
+            eta_w: q_to_f64_nearest(&s.eta_w),
+            exx: q_to_f64_nearest(&s.exx),
+            exy: q_to_f64_nearest(&s.exy),
+            uu: q_to_f64_nearest(&uu),
+            ww: q_to_f64_nearest(&ww),
+            uw: q_to_f64_nearest(&uw),
+            gram: q_to_f64_nearest(&(&red.gram * &red.eta_prod)),
         };
         let fast = analyse(&Reduced::from_moments(&mo), &THRESHOLDS);
         let exact = analyse_exact(&red);

@@ -1,6 +1,6 @@
 //! Unit tests of `gaussian.rs`.
 use super::*;
-use crate::number::f64_to_q;
+use crate::number::f64_to_q_exact;
 
 /// Regression pin: these bits are the reproducibility contract of the module docs; a
 /// change here means every seeded scenario of every user changes. They were derived
@@ -54,7 +54,7 @@ fn exact_dot_is_exact() {
     let want: Q = a
         .iter()
         .zip(&b)
-        .map(|(x, y)| f64_to_q(*x).unwrap() * f64_to_q(*y).unwrap())
+        .map(|(x, y)| f64_to_q_exact(*x).unwrap() * f64_to_q_exact(*y).unwrap())
         .sum();
     assert_eq!(exact_dot(&a, &b), want);
     assert_eq!(exact_dot(&[], &[]), Q::zero());

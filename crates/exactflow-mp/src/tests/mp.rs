@@ -1,6 +1,7 @@
 //! Unit tests of the ball arithmetic: containment on exact inputs.
-use super::*;
+use crate::ball::Ball;
 use exactflow_core::Real;
+use exactflow_core::Scalar;
 use rug::Float;
 
 fn ball(x: f64, r: f64) -> Ball {
@@ -84,7 +85,7 @@ fn short_exponential_series_contains_mpfr_exp() {
                 Float::with_val(64, mid.clone().abs() >> (prec as i32 + 4))
             };
             let b = Ball::new(mid.clone(), &rad);
-            let e = crate::exp_neg_small(&b).expect("|y| <= 1/4");
+            let e = crate::decay::exp_neg_small(&b).expect("|y| <= 1/4");
             let exact = Float::with_val(3 * prec, -&mid).exp();
             assert!(e.contains(&exact), "prec {prec}, y {y}: {e:?}");
             assert!(
@@ -94,6 +95,6 @@ fn short_exponential_series_contains_mpfr_exp() {
             );
         }
         let too_big = Ball::new(Float::with_val(prec, 0.3), &Float::with_val(64, 0));
-        assert!(crate::exp_neg_small(&too_big).is_none());
+        assert!(crate::decay::exp_neg_small(&too_big).is_none());
     }
 }
