@@ -19,6 +19,7 @@ mod plot;
 mod scenario_args;
 mod simulate;
 mod solve;
+mod times_arg;
 
 use clap::{CommandFactory, FromArgMatches, Subcommand};
 use error::CliError;
@@ -168,6 +169,7 @@ fn run() -> Result<(), CliError> {
 }
 
 fn main() {
+    output::install_signal_cleanup();
     if let Err(e) = run() {
         eprintln!("exactflow: error: {e}");
         std::process::exit(e.exit_code());

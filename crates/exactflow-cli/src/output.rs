@@ -1,22 +1,134 @@
-//! Tables and their formats (CSV, JSON, NPY), and writing them whole or not at all.
+//! Output files and formats: `--format` against `--out`'s extension, opening `--out`
+//! (through `exactflow_tables::write::Output`, which knows what each kind of file
+//! needs), progress bars on a terminal, and the signal handler that removes named
+//! temporaries on SIGINT/SIGTERM. Tables themselves are written by
+//! `exactflow_tables::TableWriter`.
 
 use crate::error::CliError;
-use std::io::Write;
+use exactflow_tables::write::{self, Output, OutputError, WriteError};
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-/// Output format of a trajectory table.
+/// Output format of a trajectory table (`--format`; by default the `--out` file's
+/// extension, else CSV).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// `#` metadata lines, a header line, one row per time point.
+    /// `#` metadata lines, a header line, one row per time point, `#` trailer lines.
     Csv,
-    /// `{"metadata": {...}, "columns": [...], "rows": [[...], ...]}`, numbers as strings.
+    /// `{"columns": [...], "rows": [[...], ...], "metadata": {...}}`, numbers as strings.
     Json,
-    /// NumPy `.npy` v1.0: a C-order `<f8` array of shape (rows, columns), columns in
-    /// table order (metadata and names are not stored; use CSV or JSON for those).
+    /// NumPy `.npy`: a C-order `<f8` array (rows, columns), columns in table order (no
+    /// names or metadata: use NPZ, CSV or JSON for those).
     Npy,
+    /// NumPy `.npz`: one named `<f8` array per column (`np.load(f)["residual"]`) and the
+    /// metadata as a JSON string (`metadata`).
+    Npz,
 }
 
-/// A rendered table: metadata, column names, and each cell as text and as `f64`.
+impl Format {
+    /// The library's format.
+    pub fn table_format(self) -> write::Format {
+        match self {
+            Format::Csv => write::Format::Csv,
+            Format::Json => write::Format::Json,
+            Format::Npy => write::Format::Npy,
+            Format::Npz => write::Format::Npz,
+        }
+    }
+}
+
+/// The format of a table: `--format` if given, else the one `--out`'s extension names
+/// (`.csv`, `.json`, `.npy`, `.npz`), else CSV.
+///
+/// # Errors
+/// `--format` contradicting the extension (exit 2).
+pub fn resolve_format(flag: Option<Format>, out: Option<&Path>) -> Result<write::Format, CliError> {
+    let by_name = out.and_then(write::Format::from_path);
+    match (flag.map(Format::table_format), by_name) {
+        (Some(f), Some(n)) if f != n => Err(CliError::usage(
+            "--format",
+            format!(
+                "{} contradicts --out {} (a .{} file); drop one of them",
+                f.name(),
+                out.map(|p| p.display().to_string()).unwrap_or_default(),
+                n.name()
+            ),
+        )),
+        (Some(f), _) => Ok(f),
+        (None, Some(n)) => Ok(n),
+        (None, None) => Ok(write::Format::Csv),
+    }
+}
+
+impl From<OutputError> for CliError {
+    fn from(e: OutputError) -> Self {
+        match e {
+            OutputError::IsDirectory(p) => CliError::usage(
+                "--out",
+                format!("{} is a directory (give a file name)", p.display()),
+            ),
+            OutputError::Io { path, source } => CliError::Io {
+                what: format!("--out {}", path.display()),
+                source,
+            },
+        }
+    }
+}
+
+impl From<WriteError> for CliError {
+    fn from(e: WriteError) -> Self {
+        match e {
+            WriteError::Output(o) => o.into(),
+            other => CliError::usage("--out", other.to_string()),
+        }
+    }
+}
+
+/// Opens `--out` (standard output when absent).
+///
+/// # Errors
+/// A directory (exit 2), a path that cannot be created.
+pub fn open(path: Option<&Path>) -> Result<Output, CliError> {
+    match path {
+        None => Ok(Output::stdout()),
+        Some(p) => Ok(Output::create(p)?),
+    }
+}
+
+/// Finishes a command's outputs: a closed standard output (broken pipe) is a clean
+/// stop, not an error.
+///
+/// # Errors
+/// Any other output error.
+pub fn finish(r: Result<(), CliError>) -> Result<(), CliError> {
+    match r {
+        Err(CliError::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            Ok(())
+        }
+        r => r,
+    }
+}
+
+/// Writes `bytes` to `--out` (atomically for a regular file, in place for a device or
+/// FIFO; see `exactflow_tables::write::output`) or to standard output.
+///
+/// # Errors
+/// [`CliError::Io`] naming the file; a directory is exit 2.
+pub fn emit(bytes: &[u8], path: Option<&Path>) -> Result<(), CliError> {
+    let mut out = open(path)?;
+    let name = out.name().display().to_string();
+    let r = out
+        .write_all(bytes)
+        .map_err(|source| CliError::Io {
+            what: format!("--out {name}"),
+            source,
+        })
+        .and_then(|()| Ok(out.commit()?));
+    finish(r)
+}
+
+/// A table held whole — what the simulators produce until they stream — rendered
+/// through the streaming writer (cells as text with their `f64`).
 #[derive(Debug, Clone, Default)]
 pub struct Table {
     /// Ordered key/value metadata.
@@ -25,126 +137,97 @@ pub struct Table {
     pub columns: Vec<String>,
     /// Cells as printed.
     pub text: Vec<Vec<String>>,
-    /// Cells as `f64` (for NPY).
+    /// Cells as `f64` (for NPY and NPZ).
     pub values: Vec<Vec<f64>>,
 }
 
 impl Table {
     /// Renders in `format`. Deterministic: same table, same bytes.
     pub fn render(&self, format: Format) -> Vec<u8> {
-        match format {
-            Format::Csv => self.csv(),
-            Format::Json => self.json(),
-            Format::Npy => self.npy(),
-        }
-    }
-
-    fn csv(&self) -> Vec<u8> {
-        let mut out = String::new();
-        for (k, v) in &self.metadata {
-            out.push_str(&format!("# {k}: {}\n", v.replace('\n', " ")));
-        }
-        out.push_str(&self.columns.join(","));
-        out.push('\n');
-        for row in &self.text {
-            out.push_str(&row.join(","));
-            out.push('\n');
-        }
-        out.into_bytes()
-    }
-
-    fn json(&self) -> Vec<u8> {
-        let q = |s: &str| serde_json::Value::String(s.to_string()).to_string();
-        let mut out = String::from("{\"metadata\":{");
-        let meta: Vec<String> = self
-            .metadata
-            .iter()
-            .map(|(k, v)| format!("{}:{}", q(k), q(v)))
-            .collect();
-        out.push_str(&meta.join(","));
-        out.push_str("},\"columns\":[");
-        out.push_str(
-            &self
-                .columns
-                .iter()
-                .map(|c| q(c))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push_str("],\"rows\":[");
-        for (i, row) in self.text.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
+        let header = write::Header {
+            metadata: self.metadata.clone(),
+            columns: self.columns.clone(),
+            rows: Some(self.text.len() as u64),
+        };
+        let render = || -> Result<Vec<u8>, WriteError> {
+            let mut w = exactflow_tables::TableWriter::new(
+                Output::memory(),
+                format.table_format(),
+                write::Digits::Shortest,
+                header,
+            )?;
+            for (t, v) in self.text.iter().zip(&self.values) {
+                let cells: Vec<write::Cell<'_>> = t
+                    .iter()
+                    .zip(v)
+                    .map(|(text, &value)| write::Cell::Text { text, value })
+                    .collect();
+                w.row(&cells)?;
             }
-            out.push_str("\n[");
-            out.push_str(&row.iter().map(|c| q(c)).collect::<Vec<_>>().join(","));
-            out.push(']');
-        }
-        out.push_str("\n]}\n");
-        out.into_bytes()
-    }
-
-    fn npy(&self) -> Vec<u8> {
-        let header = format!(
-            "{{'descr': '<f8', 'fortran_order': False, 'shape': ({}, {}), }}",
-            self.values.len(),
-            self.columns.len()
-        );
-        // Magic (6) + version (2) + length (2) + header, padded with spaces and a final
-        // newline to a multiple of 64 bytes.
-        let unpadded = 10 + header.len() + 1;
-        let pad = (64 - unpadded % 64) % 64;
-        let mut h = header.into_bytes();
-        h.extend(std::iter::repeat_n(b' ', pad));
-        h.push(b'\n');
-        let mut out = Vec::with_capacity(10 + h.len() + 8 * self.values.len() * self.columns.len());
-        out.extend_from_slice(b"\x93NUMPY\x01\x00");
-        out.extend_from_slice(&(h.len() as u16).to_le_bytes());
-        out.extend_from_slice(&h);
-        for row in &self.values {
-            for v in row {
-                out.extend_from_slice(&v.to_le_bytes());
-            }
-        }
-        out
+            Ok(w.finish(&[])?.into_bytes())
+        };
+        // A memory output cannot fail, nor can cells of text; an impossible error
+        // leaves the table empty rather than panicking.
+        render().unwrap_or_default()
     }
 }
 
-/// Writes `bytes` to `path` atomically (a temporary file in the same directory, renamed
-/// over the target only once complete), or to standard output when `path` is `None`.
-/// A closed standard output (broken pipe) is a clean stop, not an error.
-///
-/// # Errors
-/// [`CliError::Io`] naming the file.
-pub fn emit(bytes: &[u8], path: Option<&Path>) -> Result<(), CliError> {
-    match path {
-        None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            match lock.write_all(bytes).and_then(|_| lock.flush()) {
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(source) => Err(CliError::Io {
-                    what: "standard output".into(),
-                    source,
-                }),
-                Ok(()) => Ok(()),
-            }
+/// A progress bar on standard error — only when it is a terminal, and the work is
+/// long enough to want one.
+pub struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    /// A bar over `total` units of `what` (e.g. "rows"), shown only on a terminal and
+    /// only when `worth` says the work is long.
+    pub fn new(label: &str, total: u64, what: &str, worth: bool) -> Progress {
+        if !worth || !std::io::stderr().is_terminal() {
+            return Progress(None);
         }
-        Some(path) => {
-            let what = format!("--out {}", path.display());
-            let dir = match path.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-                _ => std::path::PathBuf::from("."),
-            };
-            let io = |source| CliError::Io {
-                what: what.clone(),
-                source,
-            };
-            let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
-            tmp.write_all(bytes).map_err(io)?;
-            tmp.as_file().sync_all().map_err(io)?;
-            tmp.persist(path).map_err(|e| io(e.error))?;
-            Ok(())
+        let b = indicatif::ProgressBar::new(total);
+        let template =
+            format!("{label} {{bar:40}} {{pos}}/{{len}} {what} {{elapsed}} (eta {{eta}})");
+        b.set_style(
+            indicatif::ProgressStyle::with_template(&template)
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Progress(Some(b))
+    }
+
+    /// Advances by `n`.
+    pub fn inc(&self, n: u64) {
+        if let Some(b) = &self.0 {
+            b.inc(n);
+        }
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+/// On SIGINT, SIGTERM and SIGHUP: remove the named temporaries of unfinished outputs
+/// (unnamed `O_TMPFILE` ones vanish by themselves), then die of the signal as usual.
+pub fn install_signal_cleanup() {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) {
+            std::thread::spawn(move || {
+                if let Some(sig) = signals.forever().next() {
+                    write::remove_pending_temporaries();
+                    let _ = signal_hook::low_level::emulate_default_handler(sig);
+                    std::process::exit(128 + sig);
+                }
+            });
         }
     }
 }

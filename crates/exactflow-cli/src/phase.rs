@@ -3,14 +3,16 @@
 //! row per cell) and `DIR/phase.svg` (a heatmap of the labels).
 
 use crate::error::CliError;
-use crate::output::emit;
+use crate::output::{self, Progress};
 use crate::scenario_args::ScenarioArgs;
 use clap::Args;
 use exactflow_analysis::asymptotic::{diagram, ExponentAxis, ExponentName, Exponents, Phase};
 use exactflow_analysis::mechanism::Label;
 use exactflow_analysis::sweep::{Axis, Cell, Sweep, SweepError, MAX_CELLS};
+use exactflow_tables::write::{
+    Cell as TCell, Digits, Format as TFormat, Header, Output, TableWriter,
+};
 use rayon::prelude::*;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// Arguments of `phase`.
@@ -61,19 +63,6 @@ impl From<SweepError> for CliError {
     }
 }
 
-/// Shortest round-trip text of an `f64` (`nan`, `inf`, `-inf` for the others).
-pub fn num(x: f64) -> String {
-    if x.is_nan() {
-        "nan".into()
-    } else if x.is_infinite() {
-        if x > 0.0 { "inf" } else { "-inf" }.into()
-    } else if x == 0.0 {
-        "0e0".into()
-    } else {
-        format!("{x:e}")
-    }
-}
-
 /// Columns of `phase.csv` after the two parameters.
 pub const COLUMNS: [&str; 13] = [
     "label",
@@ -91,30 +80,43 @@ pub const COLUMNS: [&str; 13] = [
     "ntk0",
 ];
 
-fn row(c: &Cell) -> String {
+/// The cells of one row of `phase.csv`.
+fn row(c: &Cell) -> [TCell<'_>; 15] {
     let q = &c.mechanism.quantities;
-    let vals = [
-        q.z_inf,
-        q.ntk_change,
-        q.alignment0,
-        q.alignment_inf,
-        q.rotation_u,
-        q.rotation_w,
-        q.norm_ratio_u,
-        q.norm_ratio_w,
-        q.dominance,
-        q.time_scale,
-        q.residual_inf,
-        q.ntk0,
-    ];
-    let mut s = format!("{},{},{}", num(c.x), num(c.y), c.mechanism.label.name());
-    for v in vals {
-        s.push(',');
-        s.push_str(&num(v));
-    }
-    s.push('\n');
-    s
+    [
+        TCell::F64(c.x),
+        TCell::F64(c.y),
+        TCell::Label(c.mechanism.label.name()),
+        TCell::F64(q.z_inf),
+        TCell::F64(q.ntk_change),
+        TCell::F64(q.alignment0),
+        TCell::F64(q.alignment_inf),
+        TCell::F64(q.rotation_u),
+        TCell::F64(q.rotation_w),
+        TCell::F64(q.norm_ratio_u),
+        TCell::F64(q.norm_ratio_w),
+        TCell::F64(q.dominance),
+        TCell::F64(q.time_scale),
+        TCell::F64(q.residual_inf),
+        TCell::F64(q.ntk0),
+    ]
 }
+
+/// `DIR/phase.csv` and `DIR/phase.svg`, opened before any work: a command's outputs
+/// appear together or not at all (a directory in the way is exit 2 with nothing
+/// written).
+fn open_outputs(dir: &std::path::Path) -> Result<(Output, Output), CliError> {
+    std::fs::create_dir_all(dir).map_err(|source| CliError::Io {
+        what: format!("--out {}", dir.display()),
+        source,
+    })?;
+    let csv = output::open(Some(&dir.join("phase.csv")))?;
+    let svg = output::open(Some(&dir.join("phase.svg")))?;
+    Ok((csv, svg))
+}
+
+/// Rows of the sweep computed in parallel per this many rows, written in order.
+const ROWS_PER_BATCH: usize = 16;
 
 /// Runs `phase`.
 ///
@@ -155,56 +157,68 @@ pub fn run(args: &PhaseArgs) -> Result<(), CliError> {
     }
     let scenario = args.scenario.resolve()?;
     let sweep = Sweep::new(&scenario, x, y)?;
-    let rows = sweep.y.values.len() as u64;
-    let bar = if std::io::stderr().is_terminal() {
-        let b = indicatif::ProgressBar::new(rows);
-        b.set_style(
-            indicatif::ProgressStyle::with_template("phase {bar:40} {pos}/{len} rows {elapsed}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        Some(b)
-    } else {
-        None
-    };
-    let cells = sweep.run(&|n| {
-        if let Some(b) = &bar {
-            b.inc(n);
-        }
-    });
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
     let name = scenario.name.clone().unwrap_or_else(|| "(flags)".into());
-    let mut csv = String::new();
-    csv.push_str(&format!("# exactflow: {}\n", env!("CARGO_PKG_VERSION")));
-    csv.push_str("# command: phase\n");
-    csv.push_str(&format!("# scenario: {name}\n"));
-    csv.push_str(&format!("# x: {}\n# y: {}\n", args.x, args.y));
-    csv.push_str("# engine: fast (f64 moments of the initialization; mechanism quantities at t = infinity)\n");
-    csv.push_str(&format!("# rule: {}\n", crate::mechanism::RULE));
-    csv.push_str(&format!(
-        "{},{},{}\n",
-        sweep.x.param.name(),
-        sweep.y.param.name(),
-        COLUMNS.join(",")
-    ));
-    let body: Vec<String> = cells.par_iter().map(row).collect();
-    for r in &body {
-        csv.push_str(r);
+    let (nx, ny) = (sweep.x.values.len(), sweep.y.values.len());
+    let (csv_out, mut svg_out) = open_outputs(&args.out)?;
+    let mut columns = vec![
+        sweep.x.param.name().to_string(),
+        sweep.y.param.name().to_string(),
+    ];
+    columns.extend(COLUMNS.iter().map(|c| c.to_string()));
+    let header = Header {
+        metadata: vec![
+            ("exactflow".into(), env!("CARGO_PKG_VERSION").into()),
+            ("command".into(), "phase".into()),
+            ("scenario".into(), name.clone()),
+            ("x".into(), args.x.clone()),
+            ("y".into(), args.y.clone()),
+            (
+                "engine".into(),
+                "fast (f64 moments of the initialization; mechanism quantities at t = infinity)"
+                    .into(),
+            ),
+            ("rule".into(), crate::mechanism::RULE.into()),
+        ],
+        columns,
+        rows: Some((nx * ny) as u64),
+    };
+    let mut w = TableWriter::new(csv_out, TFormat::Csv, Digits::Shortest, header)?;
+    let progress = Progress::new("phase", ny as u64, "rows", true);
+    let mut labels: Vec<Label> = Vec::with_capacity(nx * ny);
+    for first in (0..ny).step_by(ROWS_PER_BATCH) {
+        let last = (first + ROWS_PER_BATCH).min(ny);
+        let batch: Vec<Vec<Cell>> = (first..last)
+            .into_par_iter()
+            .map(|j| (0..nx).map(|i| sweep.cell(i, j)).collect())
+            .collect();
+        for r in &batch {
+            for c in r {
+                w.row(&row(c))?;
+                labels.push(c.mechanism.label);
+            }
+        }
+        progress.inc((last - first) as u64);
     }
-    let labels: Vec<_> = cells.iter().map(|c| c.mechanism.label).collect();
+    progress.finish();
+    let csv_out = w.finish(&[])?;
     let title = format!(
         "mechanism of {name}: {} x {}",
         sweep.x.param.name(),
         sweep.y.param.name()
     );
     let svg = crate::plot::phase_svg(&sweep.x, &sweep.y, &labels, &title)?;
-    std::fs::create_dir_all(&args.out).map_err(|source| CliError::Io {
-        what: format!("--out {}", args.out.display()),
-        source,
-    })?;
-    emit(csv.as_bytes(), Some(&args.out.join("phase.csv")))?;
-    emit(svg.as_bytes(), Some(&args.out.join("phase.svg")))
+    write_svg(&mut svg_out, &svg, &args.out)?;
+    csv_out.commit()?;
+    Ok(svg_out.commit()?)
+}
+
+fn write_svg(out: &mut Output, svg: &str, dir: &std::path::Path) -> Result<(), CliError> {
+    use std::io::Write;
+    out.write_all(svg.as_bytes())
+        .map_err(|source| CliError::Io {
+            what: format!("--out {}", dir.join("phase.svg").display()),
+            source,
+        })
 }
 
 /// The categories of the exponent-space heatmap: phase and expected label.
@@ -255,6 +269,7 @@ fn run_exponents(args: &PhaseArgs) -> Result<(), CliError> {
         return Err(CliError::usage("--k-theta-sign", "must be 1 or -1"));
     }
     let preds = diagram(&base, &x, &y, args.k_theta_sign);
+    let (csv_out, svg_out) = open_outputs(&args.out)?;
     let mut csv = String::new();
     csv.push_str(&format!("# exactflow: {}\n", env!("CARGO_PKG_VERSION")));
     csv.push_str("# command: phase (exponent space)\n");
@@ -334,10 +349,17 @@ fn run_exponents(args: &PhaseArgs) -> Result<(), CliError> {
             y.name.name()
         ),
     )?;
-    std::fs::create_dir_all(&args.out).map_err(|source| CliError::Io {
-        what: format!("--out {}", args.out.display()),
-        source,
-    })?;
-    emit(csv.as_bytes(), Some(&args.out.join("phase.csv")))?;
-    emit(svg.as_bytes(), Some(&args.out.join("phase.svg")))
+    let (mut csv_out, mut svg_out) = (csv_out, svg_out);
+    {
+        use std::io::Write;
+        csv_out
+            .write_all(csv.as_bytes())
+            .map_err(|source| CliError::Io {
+                what: format!("--out {}", args.out.join("phase.csv").display()),
+                source,
+            })?;
+    }
+    write_svg(&mut svg_out, &svg, &args.out)?;
+    csv_out.commit()?;
+    Ok(svg_out.commit()?)
 }

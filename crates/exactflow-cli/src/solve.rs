@@ -1,20 +1,24 @@
-//! `exactflow solve`: the closed-form trajectory on a set of time points.
+//! `exactflow solve`: the closed-form trajectory on a set of time points, computed and
+//! written block by block (memory bounded whatever the number of points).
 
 use crate::error::CliError;
-use crate::output::{emit, Format, Table};
+use crate::output::{self, Format, Progress};
 use crate::scenario_args::ScenarioArgs;
+use crate::times_arg::{self, TimeSource, TimesFile};
 use clap::{Args, ValueEnum};
-use exactflow_core::number::{format_f64_sci, format_q_sci, parse_exact, q_to_f64_nearest};
-use exactflow_core::{Column, Q};
+use exactflow_core::number::{format_f64_sci, parse_exact, Q};
+use exactflow_core::times::{TimePoint, Times};
+use exactflow_core::{Column, Observables};
 use exactflow_fast::{FastSolution, OMEGA_T_TOL, REL_TOL};
-use num_traits::{Signed, Zero};
+use exactflow_tables::write::{Cell, Digits, Header, TableWriter};
+use rayon::prelude::*;
 use std::path::PathBuf;
-
-/// Most time points one table may have.
-pub const MAX_POINTS: u64 = 10_000_000;
 
 /// Points of the default grid (when neither --times nor --grid is given).
 pub const DEFAULT_POINTS: u64 = 21;
+
+/// Time points per block of the fast engine.
+const FAST_BLOCK: usize = 4096;
 
 /// Evaluation engine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -30,193 +34,199 @@ pub enum Engine {
 pub struct SolveArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
-    /// Time points, comma-separated exact numbers ≥ 0 (e.g. 0,0.5,1e3).
-    #[arg(long, value_name = "T1,T2,...", conflicts_with = "grid")]
+    /// Time points, comma-separated exact numbers ≥ 0 (e.g. 0,0.5,1e3), in the order
+    /// given.
+    #[arg(long, value_name = "T1,T2,...", conflicts_with_all = ["grid", "times_file"], allow_hyphen_values = true)]
     pub times: Option<String>,
-    /// Uniform grid from T0 to T1 with N points (N = 1 gives T0). Default: 0 to a
+    /// Grid from T0 to T1 with N points: uniform (T0:T1:N, each point exactly
+    /// T0 + j(T1 − T0)/(N − 1)) or geometric (T0:T1:log:N, T0 > 0; exactly T0·r^j when
+    /// T1/T0 is a rational power r^(N−1), else interior points rounded to 16 significant
+    /// digits, each printed time being the exact time evaluated). Default: 0 to a
     /// horizon by which the residual has fallen 12 orders, 21 points.
-    #[arg(long, value_name = "T0:T1:N")]
+    #[arg(
+        long,
+        value_name = "T0:T1:N | T0:T1:log:N",
+        conflicts_with = "times_file",
+        allow_hyphen_values = true
+    )]
     pub grid: Option<String>,
+    /// Time points from a file: one exact number per line (blank lines and lines
+    /// starting with # skipped), or an NPY vector of float64/float32 (each float read
+    /// as its exact binary value).
+    #[arg(long, value_name = "FILE")]
+    pub times_file: Option<PathBuf>,
     /// Engine: fast (f64) or mp (arbitrary precision).
     #[arg(long, value_enum, default_value_t = Engine::Fast)]
     pub engine: Engine,
-    /// Significant digits printed (fast: 1–17, default 17; mp: 10–100000, default 40).
+    /// Significant digits printed. fast: default the shortest text that reads back as
+    /// the same double (as numpy and pandas print), or 1–17 fixed digits; mp: 10–100000,
+    /// default 40.
     #[arg(long, value_name = "N")]
     pub digits: Option<u32>,
     /// Add a certified bound <column>_err on |printed − exact| after every value column
     /// (needs --engine mp).
     #[arg(long)]
     pub certify: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Csv)]
-    pub format: Format,
-    /// Write to FILE (atomically: whole or not at all) instead of standard output.
+    /// Output format; default from --out's extension (.csv, .json, .npy, .npz), else csv.
+    /// A --format that contradicts the extension is an error.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write to FILE instead of standard output: a regular file atomically (whole or
+    /// not at all, the mode the umask allows), a device/FIFO/socket in place; a
+    /// symlink's target is written; a directory is an error.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Columns to print (t is always first): z, slope, residual, loss, ntk, alignment,
-    /// norm_u, norm_w. Default: all.
+    /// Columns after t, in the order given, each once: z, slope, residual, loss, ntk,
+    /// alignment, norm_u, norm_w (t may be named, first). Default: all, in that order.
     #[arg(long, value_name = "LIST")]
     pub columns: Option<String>,
 }
 
-/// Parses `--times`.
-pub(crate) fn parse_times(text: &str) -> Result<Vec<Q>, CliError> {
-    let mut out = Vec::new();
-    for (i, part) in text.split(',').enumerate() {
-        let t = parse_exact(part)
-            .map_err(|e| CliError::usage(&format!("--times[{i}]"), e.to_string()))?;
-        if t.is_negative() {
-            return Err(CliError::usage(
-                &format!("--times[{i}]"),
-                format!("time must be >= 0, got {part}"),
+/// Parses `--columns`: value columns in the order given, `t` first (it may be named
+/// first); an empty list, an empty item, a repeat or an unknown name is exit 2.
+///
+/// # Errors
+/// A usage error naming `--columns`.
+pub fn parse_columns(list: &str) -> Result<Vec<Column>, CliError> {
+    let err = |m: String| CliError::usage("--columns", m);
+    if list.trim().is_empty() {
+        return Err(err(
+            "empty list (name at least one column, or omit --columns for all)".into(),
+        ));
+    }
+    let mut chosen = vec![Column::T];
+    for (i, name) in list.split(',').enumerate() {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(err(format!("item {} is empty in {list:?}", i + 1)));
+        }
+        let c = Column::parse(name).map_err(|e| err(e.to_string()))?;
+        if c == Column::T {
+            if i == 0 {
+                continue;
+            }
+            return Err(err(
+                "t is always the first column (name it first or not at all)".into(),
             ));
         }
-        out.push(t);
-    }
-    if out.len() as u64 > MAX_POINTS {
-        return Err(CliError::usage(
-            "--times",
-            format!("more than {MAX_POINTS} time points"),
-        ));
-    }
-    Ok(out)
-}
-
-/// Parses `--grid T0:T1:N` into exact points `T0 + j (T1 − T0)/(N − 1)`.
-pub(crate) fn parse_grid(text: &str) -> Result<Vec<Q>, CliError> {
-    let bad = || {
-        CliError::usage(
-            "--grid",
-            format!("expected T0:T1:N (for example 0:10:101), got {text:?}"),
-        )
-    };
-    let parts: Vec<&str> = text.split(':').collect();
-    let [t0, t1, n] = parts.as_slice() else {
-        return Err(bad());
-    };
-    let t0 = parse_exact(t0).map_err(|e| CliError::usage("--grid", format!("T0: {e}")))?;
-    let t1 = parse_exact(t1).map_err(|e| CliError::usage("--grid", format!("T1: {e}")))?;
-    let n: u64 = n.trim().parse().map_err(|_| {
-        CliError::usage("--grid", format!("N must be a positive integer, got {n:?}"))
-    })?;
-    if n == 0 || n > MAX_POINTS {
-        return Err(CliError::usage(
-            "--grid",
-            format!("N must be between 1 and {MAX_POINTS}, got {n}"),
-        ));
-    }
-    if t0.is_negative() {
-        return Err(CliError::usage("--grid", "T0 must be >= 0"));
-    }
-    if t1 < t0 {
-        return Err(CliError::usage("--grid", "T1 must be >= T0"));
-    }
-    Ok(grid(&t0, &t1, n))
-}
-
-fn grid(t0: &Q, t1: &Q, n: u64) -> Vec<Q> {
-    if n == 1 {
-        return vec![t0.clone()];
-    }
-    let step = (t1 - t0) / Q::from_integer((n - 1).into());
-    (0..n)
-        .map(|j| t0 + &step * Q::from_integer(j.into()))
-        .collect()
-}
-
-/// Formats an exact time: through `f64` when it is exactly a double (fast), else from
-/// the rational (same text either way).
-pub(crate) fn format_time(t: &Q, digits: usize) -> String {
-    let d = t.denom();
-    let dyadic = d.magnitude().count_ones() == 1 && t.numer().magnitude().bits() <= 53;
-    if dyadic {
-        format_f64_sci(q_to_f64_nearest(t), digits)
-    } else {
-        format_q_sci(t, digits)
-    }
-}
-
-impl Table {
-    /// Appends one row: the time (printed exactly), then for each value column the cells
-    /// `value(column)` gives (text and `f64`; the value and, with `--certify`, its bound).
-    fn push_row(
-        &mut self,
-        columns: &[Column],
-        t: &Q,
-        t_f64: f64,
-        digits: usize,
-        mut value: impl FnMut(Column) -> Vec<(String, f64)>,
-    ) {
-        let mut text = Vec::with_capacity(self.columns.len());
-        let mut vals = Vec::with_capacity(self.columns.len());
-        for &c in columns {
-            if c == Column::T {
-                text.push(format_time(t, digits));
-                vals.push(t_f64);
-            } else {
-                for (s, v) in value(c) {
-                    text.push(s);
-                    vals.push(v);
-                }
-            }
+        if chosen.contains(&c) {
+            return Err(err(format!("{name} appears twice")));
         }
-        self.text.push(text);
-        self.values.push(vals);
+        chosen.push(c);
+    }
+    if chosen.len() == 1 {
+        return Err(err("no value column (t alone is not a table)".into()));
+    }
+    Ok(chosen)
+}
+
+/// The time points `solve` evaluates at.
+pub(crate) fn time_source(
+    times: Option<&str>,
+    grid: Option<&str>,
+    file: Option<&std::path::Path>,
+    default: impl FnOnce() -> Result<Times, CliError>,
+) -> Result<TimeSource, CliError> {
+    Ok(match (times, grid, file) {
+        (Some(t), _, _) => TimeSource::Axis(times_arg::parse_list(t)?),
+        (None, Some(g), _) => TimeSource::Axis(times_arg::parse_grid(g)?),
+        (None, None, Some(f)) => TimeSource::File(TimesFile::open(f)?),
+        (None, None, None) => TimeSource::Axis(default()?),
+    })
+}
+
+/// Parses `--times` into exact points (for `simulate`).
+pub(crate) fn parse_times(text: &str) -> Result<Vec<Q>, CliError> {
+    TimeSource::Axis(times_arg::parse_list(text)?).to_vec()
+}
+
+/// Parses `--grid` into exact points (for `simulate`).
+pub(crate) fn parse_grid(text: &str) -> Result<Vec<Q>, CliError> {
+    TimeSource::Axis(times_arg::parse_grid(text)?).to_vec()
+}
+
+/// An exact time in scientific notation with `digits` significant digits (correctly
+/// rounded, ties to even), as the tables print it.
+pub(crate) fn format_time(t: &Q, digits: usize) -> String {
+    let mut out = Vec::new();
+    let mut s = exactflow_tables::write::decimal::Scratch::default();
+    exactflow_tables::write::decimal::exact_text(t, Digits::Fixed(digits), &mut s, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The cell of an exact time.
+fn time_cell(p: &TimePoint) -> Cell<'_> {
+    match p {
+        TimePoint::Small { num, den } => Cell::Ratio {
+            num: *num,
+            den: *den,
+        },
+        TimePoint::Big(q) => Cell::Exact(q),
+    }
+}
+
+/// The checked `--digits` of an engine.
+fn digits_of(args: &SolveArgs) -> Result<Digits, CliError> {
+    let bad = |why: &str, d: u32| CliError::usage("--digits", format!("{why}, got {d}"));
+    match (args.engine, args.digits) {
+        (Engine::Fast, None) => Ok(Digits::Shortest),
+        (Engine::Fast, Some(d)) if (1..=17).contains(&d) => Ok(Digits::Fixed(d as usize)),
+        (Engine::Fast, Some(d)) => Err(bad(
+            "the fast engine prints 1 to 17 significant digits (f64 carries no more; use --engine mp)",
+            d,
+        )),
+        (Engine::Mp, None) => Ok(Digits::Fixed(40)),
+        (Engine::Mp, Some(d)) if (exactflow_mp::MIN_DIGITS..=exactflow_mp::MAX_DIGITS).contains(&d) =>
+        {
+            Ok(Digits::Fixed(d as usize))
+        }
+        (Engine::Mp, Some(d)) => Err(bad("the mp engine prints 10 to 100000 significant digits", d)),
     }
 }
 
 /// Runs `solve`.
 ///
 /// # Errors
-/// Usage and scenario errors (exit 2), output errors.
+/// Usage and scenario errors (exit 2, nothing written), output errors.
 pub fn run(args: &SolveArgs) -> Result<(), CliError> {
-    let (default_digits, range) = match args.engine {
-        Engine::Fast => (17, 1..=17),
-        Engine::Mp => (40, exactflow_mp::MIN_DIGITS..=exactflow_mp::MAX_DIGITS),
-    };
-    let digits = args.digits.unwrap_or(default_digits);
-    if !range.contains(&digits) {
-        let why = match args.engine {
-            Engine::Fast => "the fast engine prints 1 to 17 significant digits (f64 carries no more; use --engine mp)",
-            Engine::Mp => "the mp engine prints 10 to 100000 significant digits",
-        };
-        return Err(CliError::usage("--digits", format!("{why}, got {digits}")));
-    }
+    let digits = digits_of(args)?;
     if args.certify && args.engine == Engine::Fast {
         return Err(CliError::usage(
             "--certify",
             "certified bounds come from the mp engine: add --engine mp",
         ));
     }
-    let digits = digits as usize;
+    let format = output::resolve_format(args.format, args.out.as_deref())?;
     let columns = match &args.columns {
-        Some(list) => {
-            Column::parse_list(list).map_err(|e| CliError::usage("--columns", e.to_string()))?
-        }
+        Some(list) => parse_columns(list)?,
         None => Column::ALL.to_vec(),
     };
     let scenario = args.scenario.resolve()?;
     let red = scenario.reduction();
     let sol = FastSolution::from_reduction(&red);
-    let times = match (&args.times, &args.grid) {
-        (Some(t), _) => parse_times(t)?,
-        (None, Some(g)) => parse_grid(g)?,
-        (None, None) => {
+    let source = time_source(
+        args.times.as_deref(),
+        args.grid.as_deref(),
+        args.times_file.as_deref(),
+        || {
             let h = parse_exact(&format!("{:e}", sol.horizon()))
                 .unwrap_or_else(|_| Q::from_integer(1.into()));
-            grid(&Q::zero(), &h, DEFAULT_POINTS)
-        }
-    };
-    let mut tf = Vec::with_capacity(times.len());
-    for (i, t) in times.iter().enumerate() {
-        let x = q_to_f64_nearest(t);
-        if !x.is_finite() {
-            return Err(CliError::usage(
-                "--times",
-                format!("time point {i} is beyond the f64 range"),
-            ));
-        }
-        tf.push(x);
+            Times::uniform(&Q::from_integer(0.into()), &h, DEFAULT_POINTS)
+                .map_err(|e| CliError::usage("--grid", e.to_string()))
+        },
+    )?;
+    if !source.max_f64().is_finite() {
+        let flag = if args.times_file.is_some() {
+            "--times-file"
+        } else if args.grid.is_some() {
+            "--grid"
+        } else {
+            "--times"
+        };
+        return Err(CliError::usage(
+            flag,
+            "a time point is beyond the f64 range",
+        ));
     }
     let mut metadata: Vec<(String, String)> = vec![
         ("exactflow".into(), env!("CARGO_PKG_VERSION").into()),
@@ -228,7 +238,13 @@ pub fn run(args: &SolveArgs) -> Result<(), CliError> {
         ("scenario_sha256".into(), scenario.sha256()),
         ("width".into(), scenario.width().to_string()),
         ("omega".into(), format_f64_sci(sol.omega(), 17)),
-        ("digits".into(), digits.to_string()),
+        (
+            "digits".into(),
+            match digits {
+                Digits::Shortest => "shortest round-trip".into(),
+                Digits::Fixed(d) => d.to_string(),
+            },
+        ),
     ];
     let mut names: Vec<String> = Vec::new();
     for c in &columns {
@@ -237,13 +253,10 @@ pub fn run(args: &SolveArgs) -> Result<(), CliError> {
             names.push(format!("{}_err", c.name()));
         }
     }
-    let mut table = Table {
-        metadata: Vec::new(),
-        columns: names,
-        text: Vec::new(),
-        values: Vec::new(),
-    };
-    match args.engine {
+    // Everything is checked: open the output only now (nothing is written on bad input).
+    let out = output::open(args.out.as_deref())?;
+    let rows = source.len();
+    let r = match args.engine {
         Engine::Fast => {
             metadata.push(("engine".into(), "fast".into()));
             metadata.push((
@@ -253,48 +266,176 @@ pub fn run(args: &SolveArgs) -> Result<(), CliError> {
                     REL_TOL, OMEGA_T_TOL
                 ),
             ));
-            let obs = sol.eval_batch(&tf);
-            for ((t, &x), o) in times.iter().zip(&tf).zip(&obs) {
-                table.push_row(&columns, t, x, digits, |c| {
-                    o.get(c)
-                        .map(|v| vec![(format_f64_sci(*v, digits), *v)])
-                        .unwrap_or_default()
-                });
-            }
+            let header = Header {
+                metadata,
+                columns: names,
+                rows: Some(rows),
+            };
+            let w = TableWriter::new(out, format, digits, header)?;
+            run_fast(&sol, &source, &columns, w)
         }
         Engine::Mp => {
-            let mp = exactflow_mp::MpSolution::new(red);
-            let cert = mp.eval_certified(
-                &times,
-                digits as u32,
-                exactflow_core::Need::from_columns(&columns),
-            );
             metadata.push(("engine".into(), "mp".into()));
-            metadata.push(("working_precision_bits".into(), cert.prec.to_string()));
-            metadata.push(("uncertified_cells".into(), cert.uncertified.to_string()));
             metadata.push((
                 "precision".into(),
                 "MPFR ball arithmetic: every printed digit correct to one unit in the last place (cells counted in uncertified_cells excepted); <column>_err is a certified bound on |printed - exact value of the closed form|".into(),
             ));
-            for ((t, &x), o) in times.iter().zip(&tf).zip(&cert.values) {
-                table.push_row(&columns, t, x, digits, |c| {
-                    let Some(b) = o.get(c) else { return Vec::new() };
-                    let printed = exactflow_mp::format_mid(b, digits);
-                    let mut cells = vec![(printed.clone(), b.mid().to_f64())];
-                    if args.certify {
-                        let err = exactflow_mp::format_err(b, &printed, digits);
-                        let v = parse_exact(&err)
-                            .map(|q| q_to_f64_nearest(&q))
-                            .unwrap_or(f64::NAN);
-                        cells.push((err, v));
-                    }
-                    cells
+            let header = Header {
+                metadata,
+                columns: names,
+                rows: Some(rows),
+            };
+            let w = TableWriter::new(out, format, digits, header)?;
+            let mp = exactflow_mp::MpSolution::new(red);
+            run_mp(&mp, &source, &columns, digits, args.certify, w)
+        }
+    };
+    output::finish(r)
+}
+
+/// The fast engine, block by block: times correctly rounded to `f64` by integer
+/// arithmetic, the lane loop, each row written as it comes.
+fn run_fast(
+    sol: &FastSolution,
+    source: &TimeSource,
+    columns: &[Column],
+    mut w: TableWriter,
+) -> Result<(), CliError> {
+    let progress = Progress::new("solve", source.len(), "rows", source.len() >= 2_000_000);
+    let mut tf: Vec<f64> = Vec::with_capacity(FAST_BLOCK);
+    source.for_each_block(FAST_BLOCK, |block| {
+        let mut cells: Vec<Cell<'_>> = Vec::with_capacity(columns.len());
+        tf.clear();
+        tf.extend(block.iter().map(TimePoint::to_f64));
+        let mut err = None;
+        sol.for_each(&tf, |i, o| {
+            if err.is_some() {
+                return;
+            }
+            cells.clear();
+            for &c in columns {
+                cells.push(match o.get(c) {
+                    Some(v) => Cell::F64(*v),
+                    None => time_cell(&block[i]),
                 });
             }
+            if let Err(e) = w.row(&cells) {
+                err = Some(e);
+            }
+        });
+        progress.inc(block.len() as u64);
+        match err {
+            Some(e) => Err(e.into()),
+            None => Ok(()),
         }
+    })?;
+    progress.finish();
+    w.finish_and_commit(&[])?;
+    Ok(())
+}
+
+/// Points per block of the mp engine: about 16 MB of balls, between 8 and 1024 points.
+fn mp_block(digits: usize) -> usize {
+    let bytes_per_point = 8 * (digits * 42 / 100 + 64);
+    (16_000_000 / bytes_per_point).clamp(8, 1024)
+}
+
+/// The mp engine: blocks of points certified in parallel (a window of them at a
+/// time), written in order. The blocks do not depend on the thread count, so neither
+/// do the bytes.
+fn run_mp(
+    mp: &exactflow_mp::MpSolution,
+    source: &TimeSource,
+    columns: &[Column],
+    digits: Digits,
+    certify: bool,
+    mut w: TableWriter,
+) -> Result<(), CliError> {
+    let Digits::Fixed(nd) = digits else {
+        return Err(CliError::usage(
+            "--digits",
+            "the mp engine needs a digit count",
+        ));
+    };
+    let need = exactflow_core::Need::from_columns(columns);
+    let progress = Progress::new(
+        "solve",
+        source.len(),
+        "rows",
+        source.len() >= 64 || nd >= 5000,
+    );
+    let window = rayon::current_num_threads().max(1) * 2;
+    let mut pending: Vec<Vec<TimePoint>> = Vec::with_capacity(window);
+    let mut prec = 0u32;
+    let mut uncertified = 0usize;
+    let mut flush =
+        |pending: &mut Vec<Vec<TimePoint>>, w: &mut TableWriter| -> Result<(), CliError> {
+            let results: Vec<exactflow_mp::Certified> = pending
+                .par_iter()
+                .map(|b| {
+                    let qs: Vec<Q> = b.iter().map(TimePoint::to_q).collect();
+                    mp.eval_certified(&qs, nd as u32, need)
+                })
+                .collect();
+            for (block, cert) in pending.iter().zip(&results) {
+                prec = prec.max(cert.prec);
+                uncertified += cert.uncertified;
+                for (t, o) in block.iter().zip(&cert.values) {
+                    write_mp_row(w, columns, t, o, certify)?;
+                }
+                progress.inc(block.len() as u64);
+            }
+            pending.clear();
+            Ok(())
+        };
+    source.for_each_block(mp_block(nd), |block| {
+        pending.push(block);
+        if pending.len() == window {
+            flush(&mut pending, &mut w)?;
+        }
+        Ok(())
+    })?;
+    flush(&mut pending, &mut w)?;
+    progress.finish();
+    w.finish_and_commit(&[
+        ("working_precision_bits".into(), prec.to_string()),
+        ("uncertified_cells".into(), uncertified.to_string()),
+    ])?;
+    Ok(())
+}
+
+/// One row of certified values: the time, then each value (and its bound).
+fn write_mp_row(
+    w: &mut TableWriter,
+    columns: &[Column],
+    t: &TimePoint,
+    o: &Observables<exactflow_mp::ball::Ball>,
+    certify: bool,
+) -> Result<(), CliError> {
+    let rads: Vec<rug::Float> = columns
+        .iter()
+        .filter_map(|&c| o.get(c))
+        .map(|b| b.rad())
+        .collect();
+    let mut cells = Vec::with_capacity(columns.len());
+    let mut k = 0;
+    for &c in columns {
+        let Some(b) = o.get(c) else {
+            cells.push(time_cell(t));
+            continue;
+        };
+        let rad = &rads[k];
+        k += 1;
+        cells.push(if certify {
+            Cell::Ball { mid: b.mid(), rad }
+        } else if b.is_nan() {
+            Cell::F64(f64::NAN)
+        } else {
+            Cell::Mpfr(b.mid())
+        });
     }
-    table.metadata = metadata;
-    emit(&table.render(args.format), args.out.as_deref())
+    w.row(&cells)?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -59,12 +59,8 @@ fn solve_without_arguments_prints_the_default_preset_table() {
     );
     assert_eq!(lines.len(), 1 + 21);
     assert!(out.contains("# scenario: alignment"));
-    // First row: t = 0, z = 1.
-    assert!(
-        lines[1].starts_with("0.0000000000000000e0,1.0000000000000000e0,"),
-        "{}",
-        lines[1]
-    );
+    // First row: t = 0, z = 1 (shortest round-trip text by default).
+    assert!(lines[1].starts_with("0.0,1.0,"), "{}", lines[1]);
 }
 
 #[test]
@@ -257,7 +253,7 @@ fn out_file_is_written_whole_in_each_format() {
                 assert_eq!(v["rows"].as_array().unwrap().len(), 5);
                 assert_eq!(v["columns"].as_array().unwrap().len(), 9);
                 assert_eq!(v["metadata"]["engine"], "fast");
-                assert_eq!(v["rows"][4][0], "2.0000000000000000e0");
+                assert_eq!(v["rows"][4][0], "2.0");
             }
             _ => {
                 let hl = u16::from_le_bytes([bytes[8], bytes[9]]) as usize;
@@ -292,7 +288,8 @@ fn output_is_deterministic_and_columns_select() {
     ]);
     assert_eq!(a.stdout, b.stdout);
     let out = stdout(&a);
-    assert!(out.lines().any(|l| l == "t,z,residual"), "{out}");
+    // The order given is kept.
+    assert!(out.lines().any(|l| l == "t,residual,z"), "{out}");
 }
 
 #[test]
@@ -608,4 +605,312 @@ fn negative_and_oversized_numbers_are_refused_naming_the_flag_and_why() {
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("--k-theta-sign"), "{}", stderr(&o));
+}
+
+// ---- Output files (issue 11, items 1–3), formats and streaming (issue 13) ----------
+
+/// Names in a directory, sorted.
+fn entries(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn out_onto_a_fifo_or_device_is_written_in_place() {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let d = tempfile::tempdir().unwrap();
+    let fifo = d.path().join("pipe");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let f2 = fifo.clone();
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        std::fs::File::open(&f2)
+            .unwrap()
+            .read_to_string(&mut s)
+            .unwrap();
+        s
+    });
+    let o = exactflow(&["solve", "--times", "0,1", "--out", fifo.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let table = reader.join().unwrap();
+    assert!(
+        table.contains("t,z,slope"),
+        "the FIFO's reader got {table:?}"
+    );
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    // A device node (the numbers of /dev/null) in a temporary directory.
+    let null = d.path().join("null");
+    let c = std::ffi::CString::new(null.to_str().unwrap()).unwrap();
+    // SAFETY: a valid path.
+    if unsafe { libc::mknod(c.as_ptr(), libc::S_IFCHR | 0o666, libc::makedev(1, 3)) } == 0 {
+        let o = exactflow(&[
+            "solve",
+            "--grid",
+            "0:1:1000",
+            "--out",
+            null.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(std::fs::metadata(&null)
+            .unwrap()
+            .file_type()
+            .is_char_device());
+    }
+    assert_eq!(
+        entries(d.path()),
+        ["null", "pipe"]
+            .iter()
+            .filter(|n| d.path().join(n).exists())
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn out_through_a_symlink_writes_its_target_and_a_directory_is_exit_2() {
+    let d = tempfile::tempdir().unwrap();
+    let real = d.path().join("real.csv");
+    std::fs::write(&real, "old").unwrap();
+    let link = d.path().join("link.csv");
+    std::os::unix::fs::symlink("real.csv", &link).unwrap();
+    let o = exactflow(&["solve", "--times", "0", "--out", link.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::read_to_string(&real).unwrap().contains("t,z"));
+    let o = exactflow(&["solve", "--times", "0", "--out", d.path().to_str().unwrap()]);
+    assert_input_error(&o, "--out");
+    assert_eq!(entries(d.path()), ["link.csv", "real.csv"]);
+}
+
+#[test]
+fn out_files_get_the_mode_the_umask_allows() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = tempfile::tempdir().unwrap();
+    for (umask, mode) in [("022", 0o644), ("027", 0o640), ("002", 0o664)] {
+        let out = d.path().join(format!("t{umask}.npy"));
+        let cmd = format!(
+            "umask {umask} && exec '{}' solve --times 0 --out '{}'",
+            env!("CARGO_BIN_EXE_exactflow"),
+            out.display()
+        );
+        let o = Command::new("sh").args(["-c", &cmd]).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let m = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(m, mode, "umask {umask}");
+    }
+}
+
+#[test]
+fn signals_during_a_large_out_leave_nothing_behind() {
+    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGKILL] {
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("big.csv");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_exactflow"))
+            .args([
+                "solve",
+                "--grid",
+                "0:10:10000000",
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        // SAFETY: signalling our own child.
+        unsafe { libc::kill(child.id() as i32, sig) };
+        let status = child.wait().unwrap();
+        assert!(
+            !status.success(),
+            "signal {sig}: finished before the signal"
+        );
+        assert!(
+            entries(d.path()).is_empty(),
+            "signal {sig} left {:?}",
+            entries(d.path())
+        );
+    }
+}
+
+#[test]
+fn phase_outputs_appear_together_or_not_at_all() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir(d.path().join("phase.svg")).unwrap();
+    let o = exactflow(&[
+        "phase",
+        "--preset",
+        "alignment",
+        "--x",
+        "sigma_u=1e-3..1:log:3",
+        "--y",
+        "sigma_w=1e-3..1:log:2",
+        "--out",
+        d.path().to_str().unwrap(),
+    ]);
+    assert_input_error(&o, "phase.svg");
+    assert_eq!(entries(d.path()), ["phase.svg"], "phase.csv written alone");
+}
+
+#[test]
+fn the_format_follows_the_file_name() {
+    let d = tempfile::tempdir().unwrap();
+    let npz = d.path().join("t.npz");
+    let o = exactflow(&["solve", "--times", "0,1,2", "--out", npz.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let b = std::fs::read(&npz).unwrap();
+    assert!(b.starts_with(b"PK\x03\x04"), "not a zip archive");
+    for name in ["t.npy", "residual.npy", "metadata.npy"] {
+        assert!(
+            b.windows(name.len()).any(|w| w == name.as_bytes()),
+            "{name}"
+        );
+    }
+    let npy = d.path().join("t.npy");
+    let o = exactflow(&["solve", "--times", "0,1,2", "--out", npy.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(std::fs::read(&npy).unwrap().starts_with(b"\x93NUMPY"));
+    let bad = d.path().join("t.csv");
+    let o = exactflow(&[
+        "solve",
+        "--times",
+        "0",
+        "--format",
+        "npy",
+        "--out",
+        bad.to_str().unwrap(),
+    ]);
+    assert_input_error(&o, "--format");
+    assert!(!bad.exists());
+}
+
+#[test]
+fn columns_refuse_empty_items_and_repeats() {
+    for bad in ["", "z,z", "z,,slope", "z,t"] {
+        let o = exactflow(&["solve", "--times", "0", "--columns", bad]);
+        assert_input_error(&o, "--columns");
+    }
+    let o = exactflow(&["solve", "--times", "0", "--digits", "-1"]);
+    assert_input_error(&o, "--digits");
+}
+
+#[test]
+fn log_grids_and_times_files() {
+    let d = tempfile::tempdir().unwrap();
+    let t = |args: &[&str]| -> Vec<String> {
+        let mut a = vec!["solve", "--columns", "z"];
+        a.extend_from_slice(args);
+        let o = exactflow(&a);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o)
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        t(&["--grid", "1e-3:1e3:log:7"]),
+        ["0.001", "0.01", "0.1", "1.0", "10.0", "100.0", "1000.0"]
+    );
+    assert_eq!(t(&["--grid", "1:10:log:3"]).len(), 3);
+    let f = write(d.path(), "times.txt", "0\n0.5\n# comment\n\n3/7\n");
+    assert_eq!(
+        t(&["--times-file", &f]),
+        ["0.0", "0.5", "0.42857142857142857"]
+    );
+    let f = write(d.path(), "bad.txt", "0\nx\n");
+    let o = exactflow(&["solve", "--times-file", &f]);
+    assert_input_error(&o, "--times-file");
+    let o = exactflow(&["solve", "--grid", "0:1:log:3"]);
+    assert_input_error(&o, "--grid");
+}
+
+#[test]
+fn digits_up_to_100000_print_every_column_including_t() {
+    // Rust's formatting machinery stops at 65535 digits: every column, t included, is
+    // rendered without it (issue 10, item 7).
+    for digits in ["65535", "65536", "100000"] {
+        let o = exactflow(&[
+            "solve",
+            "--preset",
+            "alignment",
+            "--engine",
+            "mp",
+            "--digits",
+            digits,
+            "--times",
+            "1/3",
+            "--certify",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let out = stdout(&o);
+        let row: Vec<&str> = out
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .collect();
+        assert_eq!(row.len(), 17);
+        let n: usize = digits.parse().unwrap();
+        for (i, cell) in row.iter().enumerate() {
+            if i == 0 || i % 2 == 1 {
+                let mant = cell.split_once('e').unwrap().0.trim_start_matches('-');
+                assert_eq!(mant.len(), n + 1, "column {i}: {} digits", mant.len());
+            }
+        }
+        assert!(
+            row[0].starts_with("3.3333333333"),
+            "t = 1/3: {}",
+            &row[0][..20]
+        );
+    }
+}
+
+#[test]
+fn a_long_table_streams_in_bounded_memory() {
+    // Two million rows (before streaming: about 2 GB held before writing); the peak
+    // resident size of the child is read from /proc while it runs.
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("t.npy");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_exactflow"))
+        .args([
+            "solve",
+            "--grid",
+            "0:10:2000000",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .spawn()
+        .unwrap();
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
+    loop {
+        if let Ok(s) = std::fs::read_to_string(&status_path) {
+            if let Some(l) = s.lines().find(|l| l.starts_with("VmHWM:")) {
+                peak_kb = peak_kb.max(l.split_whitespace().nth(1).unwrap().parse().unwrap());
+            }
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(child.wait().unwrap().success());
+    assert_eq!(
+        std::fs::metadata(&out).unwrap().len(),
+        128 + 2_000_000 * 9 * 8
+    );
+    assert!(peak_kb < 64 * 1024, "peak RSS {peak_kb} kB");
 }

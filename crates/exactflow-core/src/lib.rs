@@ -12,7 +12,8 @@
 //! * [`observables`] — the trajectory schema (column names and order);
 //! * [`number`] — exact parsing, correctly rounded conversions, decimal formatting;
 //! * [`gaussian`] — the pinned, reproducible Gaussian initialization;
-//! * [`presets`] — one built-in scenario per regime.
+//! * [`presets`] — one built-in scenario per regime;
+//! * [`times`] — time axes (uniform, geometric, lists), point by point.
 //!
 //! Architecture invariant: this crate knows no output format, no command line and no
 //! particular engine; engines depend on it, never the reverse.
@@ -30,6 +31,7 @@ pub mod reduction;
 pub mod scenario;
 pub mod shape;
 pub mod sums;
+pub mod times;
 
 pub use closed_form::{Constants, Need, Observables};
 pub use number::Q;

@@ -21,10 +21,12 @@
 pub mod compare;
 pub mod dec;
 pub mod read;
+pub mod write;
 
 pub use compare::{compare, ColumnReport, Deviation, Failure, Options, Report};
 pub use dec::{Approx, Dec, Value};
 pub use read::{read_bytes, read_path, Cell, Format, Kind, Table};
+pub use write::{Digits, Header, Output, TableWriter, WriteError};
 
 use thiserror::Error;
 

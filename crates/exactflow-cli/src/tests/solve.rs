@@ -2,38 +2,32 @@
 use super::*;
 
 #[test]
-fn grid_points_are_exact() {
-    let g = parse_grid("0:1:4").unwrap();
-    assert_eq!(g[1], parse_exact("1/3").unwrap());
-    assert_eq!(g[3], parse_exact("1").unwrap());
-    assert_eq!(
-        parse_grid("2:2:1").unwrap(),
-        vec![parse_exact("2").unwrap()]
-    );
-    for bad in [
-        "0:1",
-        "0:1:0",
-        "1:0:3",
-        "-1:1:3",
-        "0:x:3",
-        "0:1:-2",
-        "0:1:99999999999",
-    ] {
-        assert!(parse_grid(bad).is_err(), "{bad}");
+fn columns_keep_the_order_given_and_refuse_empty_items_and_repeats() {
+    let names =
+        |l: &str| -> Vec<&str> { parse_columns(l).unwrap().iter().map(|c| c.name()).collect() };
+    assert_eq!(names("residual,z"), ["t", "residual", "z"]);
+    assert_eq!(names("t,z"), ["t", "z"]);
+    assert_eq!(names(" z , slope "), ["t", "z", "slope"]);
+    for bad in ["", " ", "z,z", "z,,slope", "z,", ",z", "z,t", "t", "zz"] {
+        let e = parse_columns(bad).unwrap_err();
+        assert_eq!(e.exit_code(), 2, "{bad:?}");
+        assert!(e.to_string().starts_with("--columns"), "{bad:?}: {e}");
     }
-}
-
-#[test]
-fn times_are_checked() {
-    assert_eq!(parse_times("0,0.5").unwrap().len(), 2);
-    assert!(parse_times("0,-1").is_err());
-    assert!(parse_times("0,,1").is_err());
 }
 
 #[test]
 fn times_format_the_same_either_way() {
-    for s in ["0", "0.5", "1/3", "10", "0.1", "1e-300"] {
+    use exactflow_core::number::format_q_sci;
+    for s in ["0", "0.5", "1/3", "10", "0.1", "1e-300", "123456789/7"] {
         let t = parse_exact(s).unwrap();
-        assert_eq!(format_time(&t, 17), format_q_sci(&t, 17), "{s}");
+        for d in [1, 17, 40, 100_000] {
+            assert_eq!(format_time(&t, d), format_q_sci(&t, d), "{s} at {d}");
+        }
     }
+}
+
+#[test]
+fn mp_blocks_stay_small_at_every_digit_count() {
+    assert_eq!(mp_block(40), 1024);
+    assert!(mp_block(100_000) >= 8 && mp_block(100_000) * 8 * 42_000 <= 40_000_000);
 }

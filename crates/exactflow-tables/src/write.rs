@@ -1,0 +1,591 @@
+//! Writing tables as they are produced: rows go out in order, in bounded memory,
+//! whatever the row count — the other direction of [`crate::read`], with the same
+//! conventions.
+//!
+//! # The table convention (both directions)
+//!
+//! A table is ordered **metadata** (key/value text), **column names** and **rows** of
+//! numbers (a column may hold text labels in CSV and JSON). Metadata known only once
+//! the last row is computed (a working precision reached, steps taken) is the
+//! **trailer**, given to [`TableWriter::finish`]; a reader sees header and trailer as
+//! one list, header first.
+//!
+//! * **CSV**: `# key: value` lines (newlines in a value become spaces), one header line,
+//!   one line per row, then the trailer's `# key: value` lines. Names and labels are
+//!   quoted as RFC 4180 says when they need it.
+//! * **JSON**: `{"columns": [...], "rows": [[...], ...], "metadata": {...}}` — numbers as
+//!   strings (their decimal text, exactly as CSV prints them), labels as strings; the
+//!   metadata object (header then trailer) comes last because the trailer is known last.
+//! * **NPY**: a C-order `<f8` array of shape (rows, columns), columns in table order; no
+//!   names, no metadata (the format has no place for them). The header is sized for any
+//!   row count (numpy's own habit), so that a table of unknown length can be patched.
+//! * **NPZ**: one 1-D `<f8` array per column, named by the column (`t.npy`, `z.npy`, …;
+//!   `np.load(f)["residual"]`), in table order, then `metadata.npy`: a 0-d unicode array
+//!   holding the metadata as a JSON object (`json.loads(str(f["metadata"]))`). Stored,
+//!   not compressed.
+//!
+//! Binary cells are the nearest `f64` of each value (an exact time correctly rounded,
+//! an MPFR midpoint rounded to nearest, a printed bound parsed back).
+//!
+//! # Memory
+//!
+//! Text is rendered into one reused buffer and written in blocks of [`BLOCK_BYTES`];
+//! NPY streams straight through; NPZ spools each column into an unnamed temporary file
+//! and assembles the archive at the end. Nothing grows with the row count.
+
+pub mod decimal;
+mod npy;
+pub mod output;
+
+pub use decimal::Digits;
+pub use output::{remove_pending_temporaries, Output, OutputError, OutputOptions};
+
+use decimal::Scratch;
+use exactflow_core::number::{q_to_f64_nearest, Q};
+use rug::Float;
+use std::io::Write;
+use std::path::Path;
+use thiserror::Error;
+
+/// Bytes of text gathered before each write to the output.
+pub const BLOCK_BYTES: usize = 1 << 18;
+
+/// File format of a written table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Comma-separated text with `#` metadata lines.
+    Csv,
+    /// One JSON object.
+    Json,
+    /// A NumPy `.npy` 2-D array.
+    Npy,
+    /// A NumPy `.npz` archive of named columns.
+    Npz,
+}
+
+impl Format {
+    /// Every format.
+    pub const ALL: [Format; 4] = [Format::Csv, Format::Json, Format::Npy, Format::Npz];
+
+    /// The format's name, which is also its file extension.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Npy => "npy",
+            Format::Npz => "npz",
+        }
+    }
+
+    /// The format a file name's extension names (`.csv`, `.json`, `.npy`, `.npz`, any
+    /// case); `None` for any other name.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Format::ALL.into_iter().find(|f| f.name() == ext)
+    }
+
+    /// Whether the format holds only numbers (no labels).
+    pub fn is_binary(self) -> bool {
+        matches!(self, Format::Npy | Format::Npz)
+    }
+}
+
+/// What a table states before its rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Header {
+    /// Ordered metadata known before the first row.
+    pub metadata: Vec<(String, String)>,
+    /// Column names, in order (non-empty, distinct).
+    pub columns: Vec<String>,
+    /// The number of rows, when known in advance (NPY states it first; an unknown count
+    /// costs a seek back, or a spool where the output cannot seek). A declared count
+    /// the rows do not meet is an error ([`WriteError::RowCount`]).
+    pub rows: Option<u64>,
+}
+
+/// One cell of a row, as the source has it; the writer renders it.
+#[derive(Debug, Clone, Copy)]
+pub enum Cell<'a> {
+    /// A double: shortest round-trip or fixed digits ([`Digits`]).
+    F64(f64),
+    /// The exact non-negative rational `num/den` (`den > 0`): times of grids, rendered
+    /// exactly or correctly rounded by integer arithmetic.
+    Ratio {
+        /// Numerator.
+        num: u128,
+        /// Denominator.
+        den: u64,
+    },
+    /// An exact rational of any size.
+    Exact(&'a Q),
+    /// An MPFR value, rounded to nearest by MPFR's own conversion.
+    Mpfr(&'a Float),
+    /// A certified value `mid ± rad` — **two** columns: the midpoint rounded to the
+    /// table's digits, then a bound on `|printed − exact|` (half a unit in the last
+    /// printed place plus `rad`, rounded up to two digits). `rad` infinite or `mid`
+    /// NaN prints `nan` in both.
+    Ball {
+        /// Midpoint.
+        mid: &'a Float,
+        /// Radius (an upper bound on `|exact − mid|`).
+        rad: &'a Float,
+    },
+    /// Text already rendered, and its value for binary formats.
+    Text {
+        /// The text.
+        text: &'a str,
+        /// Its nearest double.
+        value: f64,
+    },
+    /// A label (CSV and JSON only).
+    Label(&'a str),
+}
+
+impl Cell<'_> {
+    /// Columns the cell fills.
+    pub fn width(&self) -> usize {
+        match self {
+            Cell::Ball { .. } => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// Why a table could not be written.
+#[derive(Debug, Error)]
+pub enum WriteError {
+    /// The output failed (opening, writing, committing).
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// A column name the format cannot hold (empty, repeated, or not a file name in
+    /// NPZ).
+    #[error("column name {name:?}: {why}")]
+    ColumnName {
+        /// The name.
+        name: String,
+        /// Why not.
+        why: &'static str,
+    },
+    /// A row whose cells do not fill the columns.
+    #[error("row {row} fills {found} columns, the table has {expected}")]
+    Width {
+        /// Row (1-based).
+        row: u64,
+        /// Columns filled.
+        found: usize,
+        /// Columns of the table.
+        expected: usize,
+    },
+    /// A label in a binary format.
+    #[error("column {column:?}: {format} holds numbers only, not the label {label:?}")]
+    NotNumeric {
+        /// The column.
+        column: String,
+        /// The format's name.
+        format: &'static str,
+        /// The label.
+        label: String,
+    },
+    /// Fewer or more rows than the header declared.
+    #[error("{declared} rows declared, {written} written")]
+    RowCount {
+        /// Declared.
+        declared: u64,
+        /// Written.
+        written: u64,
+    },
+}
+
+fn io_err(out: &Output, e: std::io::Error) -> WriteError {
+    WriteError::Output(OutputError::Io {
+        path: out.name().to_path_buf(),
+        source: e,
+    })
+}
+
+enum State {
+    Csv,
+    Json { rows: u64 },
+    Npy(npy::NpyState),
+    Npz(npy::NpzState),
+}
+
+/// A table being written, row by row, to an [`Output`].
+pub struct TableWriter {
+    out: Output,
+    format: Format,
+    digits: Digits,
+    header: Header,
+    state: State,
+    rows: u64,
+    buf: Vec<u8>,
+    /// A row's binary values (NPY, NPZ).
+    vals: Vec<f64>,
+    scratch: Scratch,
+}
+
+/// Appends `s` as a CSV field, quoted when it needs to be.
+fn csv_field(s: &str, out: &mut Vec<u8>) {
+    if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
+        out.push(b'"');
+        out.extend_from_slice(s.replace('"', "\"\"").as_bytes());
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(s.as_bytes());
+    }
+}
+
+/// Appends `# key: value` lines.
+fn csv_metadata(meta: &[(String, String)], out: &mut Vec<u8>) {
+    for (k, v) in meta {
+        out.extend_from_slice(b"# ");
+        out.extend_from_slice(k.replace(['\n', '\r'], " ").as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(v.replace(['\n', '\r'], " ").as_bytes());
+        out.push(b'\n');
+    }
+}
+
+/// Appends `s` as a JSON string.
+fn json_string(s: &str, out: &mut Vec<u8>) {
+    // serde_json's escaping of a &str into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+/// The metadata as one JSON object (header, then trailer).
+pub(crate) fn json_metadata(meta: &[(String, String)], out: &mut Vec<u8>) {
+    out.push(b'{');
+    for (i, (k, v)) in meta.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        json_string(k, out);
+        out.push(b':');
+        json_string(v, out);
+    }
+    out.push(b'}');
+}
+
+impl TableWriter {
+    /// Starts a table: checks the column names and writes what comes before the rows.
+    ///
+    /// # Errors
+    /// [`WriteError::ColumnName`], output errors.
+    pub fn new(
+        out: Output,
+        format: Format,
+        digits: Digits,
+        header: Header,
+    ) -> Result<TableWriter, WriteError> {
+        for (i, c) in header.columns.iter().enumerate() {
+            let bad = |why| {
+                Err(WriteError::ColumnName {
+                    name: c.clone(),
+                    why,
+                })
+            };
+            if c.is_empty() {
+                return bad("empty");
+            }
+            if header.columns[..i].contains(c) {
+                return bad("appears twice");
+            }
+            if format == Format::Npz
+                && (c == "metadata" || c.contains(['/', '\\', '\0']) || c == "." || c == "..")
+            {
+                return bad("not a name an NPZ entry can have (`metadata` is the metadata's)");
+            }
+        }
+        let mut w = TableWriter {
+            out,
+            format,
+            digits,
+            state: State::Csv,
+            rows: 0,
+            buf: Vec::with_capacity(BLOCK_BYTES + 4096),
+            vals: Vec::new(),
+            scratch: Scratch::default(),
+            header,
+        };
+        w.state = match format {
+            Format::Csv => {
+                csv_metadata(&w.header.metadata, &mut w.buf);
+                for (i, c) in w.header.columns.iter().enumerate() {
+                    if i > 0 {
+                        w.buf.push(b',');
+                    }
+                    csv_field(c, &mut w.buf);
+                }
+                w.buf.push(b'\n');
+                State::Csv
+            }
+            Format::Json => {
+                w.buf.extend_from_slice(b"{\"columns\":[");
+                for (i, c) in w.header.columns.iter().enumerate() {
+                    if i > 0 {
+                        w.buf.push(b',');
+                    }
+                    json_string(c, &mut w.buf);
+                }
+                w.buf.extend_from_slice(b"],\"rows\":[");
+                State::Json { rows: 0 }
+            }
+            Format::Npy => State::Npy(npy::NpyState::start(
+                &mut w.out,
+                w.header.rows,
+                w.header.columns.len(),
+            )?),
+            Format::Npz => State::Npz(npy::NpzState::start(&w.out, w.header.columns.len())?),
+        };
+        Ok(w)
+    }
+
+    /// The table's column names.
+    pub fn columns(&self) -> &[String] {
+        &self.header.columns
+    }
+
+    /// Rows written so far.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Writes one row.
+    ///
+    /// # Errors
+    /// [`WriteError::Width`] when the cells do not fill the columns,
+    /// [`WriteError::NotNumeric`] for a label in NPY/NPZ, output errors.
+    pub fn row(&mut self, cells: &[Cell<'_>]) -> Result<(), WriteError> {
+        let width: usize = cells.iter().map(Cell::width).sum();
+        self.rows += 1;
+        if width != self.header.columns.len() {
+            return Err(WriteError::Width {
+                row: self.rows,
+                found: width,
+                expected: self.header.columns.len(),
+            });
+        }
+        let (digits, s, buf) = (self.digits, &mut self.scratch, &mut self.buf);
+        match &mut self.state {
+            State::Csv => {
+                for (i, c) in cells.iter().enumerate() {
+                    if i > 0 {
+                        buf.push(b',');
+                    }
+                    text_cell(c, digits, s, buf, Mode::Csv);
+                }
+                buf.push(b'\n');
+            }
+            State::Json { rows } => {
+                if *rows > 0 {
+                    buf.push(b',');
+                }
+                *rows += 1;
+                buf.extend_from_slice(b"\n[");
+                for (i, c) in cells.iter().enumerate() {
+                    if i > 0 {
+                        buf.push(b',');
+                    }
+                    buf.push(b'"');
+                    text_cell(c, digits, s, buf, Mode::Json);
+                    buf.push(b'"');
+                }
+                buf.push(b']');
+            }
+            State::Npy(_) | State::Npz(_) => {
+                self.vals.clear();
+                for c in cells {
+                    match *c {
+                        Cell::Label(l) => {
+                            return Err(WriteError::NotNumeric {
+                                column: self.header.columns[self.vals.len()].clone(),
+                                format: self.format.name(),
+                                label: l.to_string(),
+                            })
+                        }
+                        Cell::Ball { mid, rad } => {
+                            let (m, e) = ball_values(mid, rad, digits, s);
+                            self.vals.push(m);
+                            self.vals.push(e);
+                        }
+                        ref c => self.vals.push(binary_value(c)),
+                    }
+                }
+                match &mut self.state {
+                    State::Npz(z) => z.push_row(&self.vals).map_err(|e| io_err(&self.out, e))?,
+                    _ => {
+                        for v in &self.vals {
+                            buf.extend_from_slice(&v.to_le_bytes());
+                        }
+                    }
+                }
+            }
+        }
+        if self.buf.len() >= BLOCK_BYTES {
+            self.flush_buf()?;
+        }
+        Ok(())
+    }
+
+    fn flush_buf(&mut self) -> Result<(), WriteError> {
+        if !self.buf.is_empty() {
+            let r = self.out.write_all(&self.buf);
+            self.buf.clear();
+            r.map_err(|e| io_err(&self.out, e))?;
+        }
+        Ok(())
+    }
+
+    /// Ends the table with the `trailer` metadata (facts known only now) and returns the
+    /// output, still to be [`Output::commit`]ted — so that a command with several
+    /// outputs commits them together, after all of them are complete.
+    ///
+    /// # Errors
+    /// [`WriteError::RowCount`] when the rows written are not the count declared;
+    /// output errors.
+    pub fn finish(mut self, trailer: &[(String, String)]) -> Result<Output, WriteError> {
+        if let Some(declared) = self.header.rows {
+            if declared != self.rows {
+                return Err(WriteError::RowCount {
+                    declared,
+                    written: self.rows,
+                });
+            }
+        }
+        let all = || -> Vec<(String, String)> {
+            self.header
+                .metadata
+                .iter()
+                .chain(trailer)
+                .cloned()
+                .collect()
+        };
+        let all = all();
+        match std::mem::replace(&mut self.state, State::Csv) {
+            State::Csv => {
+                csv_metadata(trailer, &mut self.buf);
+                self.flush_buf()?;
+            }
+            State::Json { rows } => {
+                if rows > 0 {
+                    self.buf.push(b'\n');
+                }
+                self.buf.extend_from_slice(b"],\"metadata\":");
+                json_metadata(&all, &mut self.buf);
+                self.buf.extend_from_slice(b"}\n");
+                self.flush_buf()?;
+            }
+            State::Npy(s) => {
+                self.flush_buf()?;
+                s.finish(&mut self.out, self.rows)?;
+            }
+            State::Npz(z) => z.finish(&mut self.out, &self.header.columns, self.rows, &all)?,
+        }
+        Ok(self.out)
+    }
+
+    /// [`TableWriter::finish`] then [`Output::commit`].
+    ///
+    /// # Errors
+    /// See both.
+    pub fn finish_and_commit(self, trailer: &[(String, String)]) -> Result<(), WriteError> {
+        Ok(self.finish(trailer)?.commit()?)
+    }
+}
+
+/// The nearest double of a one-column cell (labels excepted).
+fn binary_value(c: &Cell<'_>) -> f64 {
+    match *c {
+        Cell::F64(x) => x,
+        Cell::Ratio { num, den } => decimal::ratio_to_f64(num, den),
+        Cell::Exact(q) => q_to_f64_nearest(q),
+        Cell::Mpfr(x) => x.to_f64(),
+        Cell::Text { value, .. } => value,
+        Cell::Ball { mid, .. } => mid.to_f64(),
+        Cell::Label(_) => f64::NAN,
+    }
+}
+
+/// Whether a ball carries no information.
+fn ball_is_nan(mid: &Float, rad: &Float) -> bool {
+    mid.is_nan() || !rad.is_finite()
+}
+
+/// The two binary values of a ball: its midpoint's nearest double, and its printed
+/// bound read back.
+fn ball_values(mid: &Float, rad: &Float, digits: Digits, s: &mut Scratch) -> (f64, f64) {
+    if ball_is_nan(mid, rad) {
+        return (f64::NAN, f64::NAN);
+    }
+    let mut text = Vec::new();
+    let e = ball_texts(mid, rad, digits, s, &mut text, b"");
+    let err = std::str::from_utf8(&text[e..])
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(f64::NAN);
+    (mid.to_f64(), err)
+}
+
+/// Appends a ball's two texts separated by `sep`; returns where the bound starts.
+fn ball_texts(
+    mid: &Float,
+    rad: &Float,
+    digits: Digits,
+    s: &mut Scratch,
+    out: &mut Vec<u8>,
+    sep: &[u8],
+) -> usize {
+    if ball_is_nan(mid, rad) {
+        out.extend_from_slice(b"nan");
+        out.extend_from_slice(sep);
+        let e = out.len();
+        out.extend_from_slice(b"nan");
+        return e;
+    }
+    let exp = decimal::mpfr_text(mid, digits, s, out);
+    out.extend_from_slice(sep);
+    let e = out.len();
+    let n = match digits {
+        Digits::Fixed(k) => k.max(1),
+        Digits::Shortest => 1 + (mid.prec() as f64 * std::f64::consts::LOG10_2).ceil() as usize,
+    };
+    decimal::bound_up(&decimal::ball_error(exp, n, rad), s, out);
+    e
+}
+
+/// Where a cell's text goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Csv,
+    /// Inside a JSON string.
+    Json,
+}
+
+/// Appends a cell's text (a ball's two texts as two fields).
+fn text_cell(c: &Cell<'_>, digits: Digits, s: &mut Scratch, out: &mut Vec<u8>, mode: Mode) {
+    match *c {
+        Cell::F64(x) => decimal::f64_text(x, digits, out),
+        Cell::Ratio { num, den } => decimal::ratio_text(num, den, digits, s, out),
+        Cell::Exact(q) => decimal::exact_text(q, digits, s, out),
+        Cell::Mpfr(x) => {
+            decimal::mpfr_text(x, digits, s, out);
+        }
+        Cell::Ball { mid, rad } => {
+            let sep: &[u8] = if mode == Mode::Csv { b"," } else { b"\",\"" };
+            ball_texts(mid, rad, digits, s, out, sep);
+        }
+        Cell::Text { text, .. } => out.extend_from_slice(text.as_bytes()),
+        Cell::Label(l) => match mode {
+            Mode::Csv => csv_field(l, out),
+            Mode::Json => {
+                let mut q = Vec::new();
+                json_string(l, &mut q);
+                out.extend_from_slice(&q[1..q.len() - 1]);
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+#[path = "tests/write.rs"]
+mod tests;
