@@ -334,10 +334,13 @@ fn run_fast(
     Ok(())
 }
 
-/// Points per block of the mp engine: about 16 MB of balls, between 8 and 1024 points.
-fn mp_block(digits: usize) -> usize {
+/// Points per block of the mp engine: a quarter of the table (so that two or more
+/// threads share even a short one), at least 8, at most about 16 MB of balls. A
+/// function of the digits and the point count alone, never of the thread count.
+fn mp_block(digits: usize, points: u64) -> usize {
     let bytes_per_point = 8 * (digits * 42 / 100 + 64);
-    (16_000_000 / bytes_per_point).clamp(8, 1024)
+    let cap = (16_000_000 / bytes_per_point).clamp(8, 1024);
+    (points.div_ceil(4) as usize).clamp(8, cap)
 }
 
 /// The mp engine: blocks of points certified in parallel (a window of them at a
@@ -388,7 +391,7 @@ fn run_mp(
             pending.clear();
             Ok(())
         };
-    source.for_each_block(mp_block(nd), |block| {
+    source.for_each_block(mp_block(nd, source.len()), |block| {
         pending.push(block);
         if pending.len() == window {
             flush(&mut pending, &mut w)?;

@@ -28,6 +28,9 @@ fn times_format_the_same_either_way() {
 
 #[test]
 fn mp_blocks_stay_small_at_every_digit_count() {
-    assert_eq!(mp_block(40), 1024);
-    assert!(mp_block(100_000) >= 8 && mp_block(100_000) * 8 * 42_000 <= 40_000_000);
+    assert_eq!(mp_block(40, 1_000_000), 1024);
+    assert_eq!(mp_block(40, 2001), 501);
+    assert_eq!(mp_block(40, 3), 8);
+    let b = mp_block(100_000, 1_000_000);
+    assert!(b >= 8 && b * 8 * 42_000 <= 40_000_000);
 }

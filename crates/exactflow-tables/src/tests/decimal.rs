@@ -245,3 +245,35 @@ fn ball_error_is_half_a_unit_plus_the_radius_rounded_up() {
     let b = ball_error(Some(-3_000_000_000), 40, &tiny);
     assert!(b.is_finite() && b > 0);
 }
+
+/// Every accepted `--digits` of the mp engine renders every kind of cell (issue 10, item
+/// 7: 65536 and more digits used to panic in std's formatting): the digit counts of the
+/// range's edges and a stride through it, against the big-integer formatting.
+#[test]
+fn every_digit_count_up_to_100000_renders_times_values_and_bounds() {
+    let mut counts: Vec<usize> = (10..=100_000).step_by(14_999).collect();
+    counts.extend([
+        17, 18, 308, 309, 767, 768, 800, 801, 65_535, 65_536, 65_537, 99_999, 100_000,
+    ]);
+    let third = q(1, 3);
+    let x = Float::with_val(128, 1) / Float::with_val(128, 3);
+    let xq = float_q(&x);
+    let rad = Float::with_val(64, Float::i_exp(1, -100));
+    for d in counts {
+        let t = text(|s, o| ratio_text(1, 3, Digits::Fixed(d), s, o));
+        assert_eq!(t, format_q_sci(&third, d), "t at {d}");
+        let t = text(|s, o| ratio_text(5, 2, Digits::Fixed(d), s, o));
+        assert_eq!(t.len(), d + 3, "2.5 at {d}");
+        let v = text(|s, o| {
+            mpfr_text(&x, Digits::Fixed(d), s, o);
+        });
+        assert_eq!(v, format_q_sci(&xq, d), "value at {d}");
+        let f = text(|_, o| f64_text(0.1, Digits::Fixed(d), o));
+        assert_eq!(f, format_q_sci(&f64_to_q(0.1).unwrap(), d), "f64 at {d}");
+        let b = text(|s, o| bound_up(&ball_error(Some(-1), d, &rad), s, o));
+        assert!(
+            b.starts_with(|c: char| c.is_ascii_digit()) && b.len() <= 12,
+            "bound at {d}: {b}"
+        );
+    }
+}
