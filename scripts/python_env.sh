@@ -12,7 +12,17 @@ REQS="maturin>=1.9.4,<2 numpy pytest mpmath pandas matplotlib"
 stamp="$VENV/.exactflow-reqs"
 if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$REQS" ]; then
   echo "exactflow: creating the Python venv $VENV" >&2
-  "$PY" -m venv "$VENV"
+  if ! "$PY" -m venv "$VENV" >&2; then
+    # Debian's python3 keeps venv (ensurepip) in a package of its own.
+    if command -v apt-get >/dev/null 2>&1; then
+      if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+      ver=$("$PY" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+      $SUDO apt-get update -qq >&2
+      $SUDO apt-get install -y -qq "python$ver-venv" >&2 || $SUDO apt-get install -y -qq python3-venv >&2
+    fi
+    rm -rf "$VENV"
+    "$PY" -m venv "$VENV" >&2
+  fi
   "$VENV/bin/python" -m pip install -q --upgrade pip >&2
   # shellcheck disable=SC2086
   "$VENV/bin/python" -m pip install -q $REQS >&2

@@ -44,3 +44,12 @@ def test_exceptions():
     assert issubclass(ef.SimulationError, RuntimeError) and issubclass(ef.InternalError, RuntimeError)
     assert ef.__version__ == _native.__version__
     assert ef.COLUMNS[0] == "t" and len(ef.PRESETS) == 5 and "rescaling-u" in ef.LABELS
+
+
+def test_a_rust_panic_becomes_internal_error():
+    import pytest
+
+    with pytest.raises(ef.InternalError, match="deliberate panic"):
+        _native._test_panic()
+    # The interpreter goes on.
+    assert ef.Scenario.preset("kernel").width == 1024

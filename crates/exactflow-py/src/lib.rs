@@ -77,6 +77,13 @@ pub(crate) fn guard<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
     }
 }
 
+/// Panics inside [`guard`] (for the test that a panic becomes `InternalError`, never a
+/// `PanicException` or an abort).
+#[pyfunction]
+fn _test_panic() -> PyResult<()> {
+    guard(|| -> PyResult<()> { panic!("a deliberate panic (test)") })
+}
+
 /// The extension module.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -92,6 +99,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MP_MAX_DIGITS", exactflow_mp::MAX_DIGITS)?;
     m.add_class::<scenario::Scenario>()?;
     m.add_function(wrap_pyfunction!(trim, m)?)?;
+    m.add_function(wrap_pyfunction!(_test_panic, m)?)?;
     m.add_function(wrap_pyfunction!(solve::solve_fast, m)?)?;
     m.add_function(wrap_pyfunction!(solve::solve_mp, m)?)?;
     m.add_function(wrap_pyfunction!(solve::horizon, m)?)?;
