@@ -269,7 +269,11 @@ fn every_digit_count_up_to_100000_renders_times_values_and_bounds() {
         });
         assert_eq!(v, format_q_sci(&xq, d), "value at {d}");
         let f = text(|_, o| f64_text(0.1, Digits::Fixed(d), o));
-        assert_eq!(f, format_q_sci(&f64_to_q_exact(0.1).unwrap(), d), "f64 at {d}");
+        assert_eq!(
+            f,
+            format_q_sci(&f64_to_q_exact(0.1).unwrap(), d),
+            "f64 at {d}"
+        );
         let b = text(|s, o| bound_up(&ball_error(Some(-1), d, &rad), s, o));
         assert!(
             b.starts_with(|c: char| c.is_ascii_digit()) && b.len() <= 12,
