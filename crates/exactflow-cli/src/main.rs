@@ -9,6 +9,7 @@
 #![allow(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 mod certify;
+mod chart;
 mod check;
 mod compare;
 mod error;

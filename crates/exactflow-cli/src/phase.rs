@@ -202,7 +202,7 @@ pub fn run(args: &PhaseArgs) -> Result<(), CliError> {
     progress.finish();
     let csv_out = w.finish(&[])?;
     let title = format!(
-        "mechanism of {name}: {} x {}",
+        "mechanism of {name}: {} × {}",
         sweep.x.param.name(),
         sweep.y.param.name()
     );
@@ -223,15 +223,14 @@ fn write_svg(out: &mut Output, svg: &str, dir: &std::path::Path) -> Result<(), C
 
 /// The categories of the exponent-space heatmap: phase and expected label.
 fn exponent_category(phase: Phase, label: Option<Label>) -> (String, plotters::style::RGBColor) {
-    use plotters::style::RGBColor;
-    let light = |c: RGBColor| RGBColor(c.0 / 2 + 128, c.1 / 2 + 128, c.2 / 2 + 128);
+    use crate::chart::{lighter, palette};
     match (phase, label) {
-        (Phase::Divergent, _) | (_, None) => ("output diverges".into(), RGBColor(30, 30, 30)),
-        (Phase::Kernel, _) => ("kernel".into(), RGBColor(170, 170, 170)),
+        (Phase::Divergent, _) | (_, None) => ("output diverges".into(), palette::BLACK),
+        (Phase::Kernel, _) => ("kernel".into(), palette::GREY),
         (p, Some(l)) => {
             let c = crate::plot::label_color(l);
             let name = format!("{}: {}", p.name(), l.name());
-            (name, if p == Phase::Critical { light(c) } else { c })
+            (name, if p == Phase::Critical { lighter(c) } else { c })
         }
     }
 }
@@ -335,8 +334,13 @@ fn run_exponents(args: &PhaseArgs) -> Result<(), CliError> {
         }
     }
     let axis = |a: &ExponentAxis| crate::plot::HeatAxis {
-        desc: a.name.name().to_string(),
-        ticks: a.values.iter().map(|v| v.to_string()).collect(),
+        title: crate::plot::param_title(a.name.name()),
+        values: a
+            .values
+            .iter()
+            .map(exactflow_core::number::q_to_f64_nearest)
+            .collect(),
+        log: false,
     };
     let svg = crate::plot::heatmap_svg(
         &axis(&x),
@@ -344,7 +348,7 @@ fn run_exponents(args: &PhaseArgs) -> Result<(), CliError> {
         &cats,
         &cells,
         &format!(
-            "width-scaling phases: {} x {}",
+            "width-scaling phases: {} × {}",
             x.name.name(),
             y.name.name()
         ),

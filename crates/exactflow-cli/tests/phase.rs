@@ -66,8 +66,9 @@ fn grid_16_by_12_writes_192_rows_and_a_picture() {
     let svg = std::fs::read_to_string(out.join("phase.svg")).unwrap();
     assert!(svg.starts_with("<svg"), "{}", &svg[..100.min(svg.len())]);
     for text in [
-        "sigma_u (log scale)",
-        "sigma_w (log scale)",
+        "σ_u (std of the entries of u₀)",
+        "σ_w (std of the entries of w₀)",
+        "10⁻²",
         "alignment",
         "rescaling-u",
         "rescaling-w",

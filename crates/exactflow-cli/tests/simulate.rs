@@ -242,9 +242,10 @@ fn plot_writes_a_figure_with_theory_and_gd() {
     );
     let svg = std::fs::read_to_string(&f).unwrap();
     for text in [
-        "alignment cos(u, w)",
-        "loss (log scale)",
-        "ntk",
+        "alignment ζ",
+        "loss L",
+        "NTK Θ",
+        "time t",
         "gradient flow (closed form)",
         "gradient descent (simulated)",
         "disalignment",
