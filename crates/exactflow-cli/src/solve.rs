@@ -10,7 +10,7 @@ use exactflow_core::number::{format_f64_sci, parse_exact, Q};
 use exactflow_core::times::{TimePoint, Times};
 use exactflow_core::{Column, Observables};
 use exactflow_fast::{FastSolution, OMEGA_T_TOL, REL_TOL};
-use exactflow_tables::write::{Cell, Digits, Header, TableWriter};
+use exactflow_tables::write::{Cell, Chunk, Digits, Header, Renderer, TableWriter};
 use rayon::prelude::*;
 use std::path::PathBuf;
 
@@ -371,21 +371,29 @@ fn run_mp(
     let mut pending: Vec<Vec<TimePoint>> = Vec::with_capacity(window);
     let mut prec = 0u32;
     let mut uncertified = 0usize;
+    let renderer = w.renderer();
+    // Each block is evaluated and rendered on a worker; the main thread appends the
+    // rendered chunks in order.
     let mut flush =
         |pending: &mut Vec<Vec<TimePoint>>, w: &mut TableWriter| -> Result<(), CliError> {
-            let results: Vec<exactflow_mp::Certified> = pending
+            let results: Vec<Result<(Chunk, u32, usize), CliError>> = pending
                 .par_iter()
                 .map(|b| {
                     let qs: Vec<Q> = b.iter().map(TimePoint::to_q).collect();
-                    mp.eval_certified(&qs, nd as u32, need)
+                    let cert = mp.eval_certified(&qs, nd as u32, need);
+                    let mut r = renderer.clone();
+                    let mut chunk = Chunk::new();
+                    for (t, o) in b.iter().zip(&cert.values) {
+                        render_mp_row(&mut r, &mut chunk, columns, t, o, certify)?;
+                    }
+                    Ok((chunk, cert.prec, cert.uncertified))
                 })
                 .collect();
-            for (block, cert) in pending.iter().zip(&results) {
-                prec = prec.max(cert.prec);
-                uncertified += cert.uncertified;
-                for (t, o) in block.iter().zip(&cert.values) {
-                    write_mp_row(w, columns, t, o, certify)?;
-                }
+            for (block, res) in pending.iter().zip(results) {
+                let (chunk, p, u) = res?;
+                prec = prec.max(p);
+                uncertified += u;
+                w.append(&chunk)?;
                 progress.inc(block.len() as u64);
             }
             pending.clear();
@@ -408,8 +416,9 @@ fn run_mp(
 }
 
 /// One row of certified values: the time, then each value (and its bound).
-fn write_mp_row(
-    w: &mut TableWriter,
+fn render_mp_row(
+    r: &mut Renderer,
+    chunk: &mut Chunk,
     columns: &[Column],
     t: &TimePoint,
     o: &Observables<exactflow_mp::ball::Ball>,
@@ -437,7 +446,7 @@ fn write_mp_row(
             Cell::Mpfr(b.mid())
         });
     }
-    w.row(&cells)?;
+    r.row(&cells, chunk)?;
     Ok(())
 }
 

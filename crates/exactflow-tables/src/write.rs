@@ -205,23 +205,64 @@ fn io_err(out: &Output, e: std::io::Error) -> WriteError {
 
 enum State {
     Csv,
-    Json { rows: u64 },
+    Json,
     Npy(npy::NpyState),
     Npz(npy::NpzState),
+}
+
+/// Rows rendered by a [`Renderer`] (on any thread), to be appended in order by
+/// [`TableWriter::append`].
+#[derive(Debug, Default)]
+pub struct Chunk {
+    /// Text rows (CSV, JSON: each JSON row with a leading comma) or NPY bytes.
+    bytes: Vec<u8>,
+    /// NPZ: the rows' values, row-major.
+    vals: Vec<f64>,
+    rows: u64,
+}
+
+impl Chunk {
+    /// An empty chunk.
+    pub fn new() -> Chunk {
+        Chunk::default()
+    }
+
+    /// Rows it holds.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.vals.clear();
+        self.rows = 0;
+    }
+}
+
+/// Renders rows of one table into [`Chunk`]s — what [`TableWriter::row`] does, detached
+/// from the output so that several threads can render blocks of rows at once (each with
+/// its own renderer, a cheap clone of [`TableWriter::renderer`]).
+#[derive(Debug, Clone)]
+pub struct Renderer {
+    format: Format,
+    digits: Digits,
+    columns: std::sync::Arc<Vec<String>>,
+    vals: Vec<f64>,
+    scratch: Scratch,
 }
 
 /// A table being written, row by row, to an [`Output`].
 pub struct TableWriter {
     out: Output,
     format: Format,
-    digits: Digits,
     header: Header,
     state: State,
+    /// Rows rendered so far (appended or in `pending`).
     rows: u64,
-    buf: Vec<u8>,
-    /// A row's binary values (NPY, NPZ).
-    vals: Vec<f64>,
-    scratch: Scratch,
+    /// Whether any row has reached the output (JSON: the first row has no comma).
+    started: bool,
+    pending: Chunk,
+    renderer: Renderer,
 }
 
 /// Appends `s` as a CSV field, quoted when it needs to be.
@@ -296,39 +337,49 @@ impl TableWriter {
                 return bad("not a name an NPZ entry can have (`metadata` is the metadata's)");
             }
         }
+        let renderer = Renderer {
+            format,
+            digits,
+            columns: std::sync::Arc::new(header.columns.clone()),
+            vals: Vec::new(),
+            scratch: Scratch::default(),
+        };
         let mut w = TableWriter {
             out,
             format,
-            digits,
             state: State::Csv,
             rows: 0,
-            buf: Vec::with_capacity(BLOCK_BYTES + 4096),
-            vals: Vec::new(),
-            scratch: Scratch::default(),
+            started: false,
+            pending: Chunk {
+                bytes: Vec::with_capacity(BLOCK_BYTES + 4096),
+                ..Chunk::default()
+            },
+            renderer,
             header,
         };
+        let mut head = Vec::new();
         w.state = match format {
             Format::Csv => {
-                csv_metadata(&w.header.metadata, &mut w.buf);
+                csv_metadata(&w.header.metadata, &mut head);
                 for (i, c) in w.header.columns.iter().enumerate() {
                     if i > 0 {
-                        w.buf.push(b',');
+                        head.push(b',');
                     }
-                    csv_field(c, &mut w.buf);
+                    csv_field(c, &mut head);
                 }
-                w.buf.push(b'\n');
+                head.push(b'\n');
                 State::Csv
             }
             Format::Json => {
-                w.buf.extend_from_slice(b"{\"columns\":[");
+                head.extend_from_slice(b"{\"columns\":[");
                 for (i, c) in w.header.columns.iter().enumerate() {
                     if i > 0 {
-                        w.buf.push(b',');
+                        head.push(b',');
                     }
-                    json_string(c, &mut w.buf);
+                    json_string(c, &mut head);
                 }
-                w.buf.extend_from_slice(b"],\"rows\":[");
-                State::Json { rows: 0 }
+                head.extend_from_slice(b"],\"rows\":[");
+                State::Json
             }
             Format::Npy => State::Npy(npy::NpyState::start(
                 &mut w.out,
@@ -337,7 +388,32 @@ impl TableWriter {
             )?),
             Format::Npz => State::Npz(npy::NpzState::start(&w.out, w.header.columns.len())?),
         };
+        w.out.write_all(&head).map_err(|e| io_err(&w.out, e))?;
         Ok(w)
+    }
+
+    /// A renderer of this table's rows, for [`TableWriter::append`].
+    pub fn renderer(&self) -> Renderer {
+        Renderer {
+            scratch: Scratch::default(),
+            vals: Vec::new(),
+            ..self.renderer.clone()
+        }
+    }
+
+    /// Appends rows rendered by a [`Renderer`] of this table, in order.
+    ///
+    /// # Errors
+    /// Output errors.
+    pub fn append(&mut self, chunk: &Chunk) -> Result<(), WriteError> {
+        self.flush_pending()?;
+        self.rows += chunk.rows;
+        self.write_chunk(chunk)
+    }
+
+    /// The table's format.
+    pub fn format(&self) -> Format {
+        self.format
     }
 
     /// The table's column names.
@@ -356,18 +432,131 @@ impl TableWriter {
     /// [`WriteError::Width`] when the cells do not fill the columns,
     /// [`WriteError::NotNumeric`] for a label in NPY/NPZ, output errors.
     pub fn row(&mut self, cells: &[Cell<'_>]) -> Result<(), WriteError> {
-        let width: usize = cells.iter().map(Cell::width).sum();
         self.rows += 1;
-        if width != self.header.columns.len() {
+        let r = self.renderer.row(cells, &mut self.pending);
+        if let Err(WriteError::Width {
+            found, expected, ..
+        }) = r
+        {
             return Err(WriteError::Width {
                 row: self.rows,
-                found: width,
-                expected: self.header.columns.len(),
+                found,
+                expected,
             });
         }
-        let (digits, s, buf) = (self.digits, &mut self.scratch, &mut self.buf);
-        match &mut self.state {
+        r?;
+        if self.pending.bytes.len() >= BLOCK_BYTES || self.pending.vals.len() >= BLOCK_BYTES / 8 {
+            self.flush_pending()?;
+        }
+        Ok(())
+    }
+
+    fn flush_pending(&mut self) -> Result<(), WriteError> {
+        if self.pending.rows == 0 && self.pending.bytes.is_empty() {
+            return Ok(());
+        }
+        let chunk = std::mem::take(&mut self.pending);
+        let r = self.write_chunk(&chunk);
+        self.pending = chunk;
+        self.pending.clear();
+        r
+    }
+
+    /// Writes a chunk's rows to the output.
+    fn write_chunk(&mut self, chunk: &Chunk) -> Result<(), WriteError> {
+        let mut bytes = &chunk.bytes[..];
+        if matches!(self.state, State::Json) && !self.started && bytes.first() == Some(&b',') {
+            bytes = &bytes[1..];
+        }
+        if chunk.rows > 0 {
+            self.started = true;
+        }
+        if let State::Npz(z) = &mut self.state {
+            let width = self.header.columns.len().max(1);
+            for row in chunk.vals.chunks(width) {
+                z.push_row(row).map_err(|e| io_err(&self.out, e))?;
+            }
+            return Ok(());
+        }
+        self.out.write_all(bytes).map_err(|e| io_err(&self.out, e))
+    }
+
+    /// Ends the table with the `trailer` metadata (facts known only now) and returns the
+    /// output, still to be [`Output::commit`]ted — so that a command with several
+    /// outputs commits them together, after all of them are complete.
+    ///
+    /// # Errors
+    /// [`WriteError::RowCount`] when the rows written are not the count declared;
+    /// output errors.
+    pub fn finish(mut self, trailer: &[(String, String)]) -> Result<Output, WriteError> {
+        self.flush_pending()?;
+        if let Some(declared) = self.header.rows {
+            if declared != self.rows {
+                return Err(WriteError::RowCount {
+                    declared,
+                    written: self.rows,
+                });
+            }
+        }
+        let all: Vec<(String, String)> = self
+            .header
+            .metadata
+            .iter()
+            .chain(trailer)
+            .cloned()
+            .collect();
+        let mut tail = Vec::new();
+        match std::mem::replace(&mut self.state, State::Csv) {
             State::Csv => {
+                csv_metadata(trailer, &mut tail);
+                self.out
+                    .write_all(&tail)
+                    .map_err(|e| io_err(&self.out, e))?;
+            }
+            State::Json => {
+                if self.rows > 0 {
+                    tail.push(b'\n');
+                }
+                tail.extend_from_slice(b"],\"metadata\":");
+                json_metadata(&all, &mut tail);
+                tail.extend_from_slice(b"}\n");
+                self.out
+                    .write_all(&tail)
+                    .map_err(|e| io_err(&self.out, e))?;
+            }
+            State::Npy(s) => s.finish(&mut self.out, self.rows)?,
+            State::Npz(z) => z.finish(&mut self.out, &self.header.columns, self.rows, &all)?,
+        }
+        Ok(self.out)
+    }
+
+    /// [`TableWriter::finish`] then [`Output::commit`].
+    ///
+    /// # Errors
+    /// See both.
+    pub fn finish_and_commit(self, trailer: &[(String, String)]) -> Result<(), WriteError> {
+        Ok(self.finish(trailer)?.commit()?)
+    }
+}
+
+impl Renderer {
+    /// Renders one row into `chunk`.
+    ///
+    /// # Errors
+    /// [`WriteError::Width`] (its row counted within the chunk),
+    /// [`WriteError::NotNumeric`].
+    pub fn row(&mut self, cells: &[Cell<'_>], chunk: &mut Chunk) -> Result<(), WriteError> {
+        let width: usize = cells.iter().map(Cell::width).sum();
+        if width != self.columns.len() {
+            return Err(WriteError::Width {
+                row: chunk.rows + 1,
+                found: width,
+                expected: self.columns.len(),
+            });
+        }
+        let (digits, s, buf) = (self.digits, &mut self.scratch, &mut chunk.bytes);
+        match self.format {
+            Format::Csv => {
                 for (i, c) in cells.iter().enumerate() {
                     if i > 0 {
                         buf.push(b',');
@@ -376,12 +565,8 @@ impl TableWriter {
                 }
                 buf.push(b'\n');
             }
-            State::Json { rows } => {
-                if *rows > 0 {
-                    buf.push(b',');
-                }
-                *rows += 1;
-                buf.extend_from_slice(b"\n[");
+            Format::Json => {
+                buf.extend_from_slice(b",\n[");
                 for (i, c) in cells.iter().enumerate() {
                     if i > 0 {
                         buf.push(b',');
@@ -392,13 +577,13 @@ impl TableWriter {
                 }
                 buf.push(b']');
             }
-            State::Npy(_) | State::Npz(_) => {
+            Format::Npy | Format::Npz => {
                 self.vals.clear();
                 for c in cells {
                     match *c {
                         Cell::Label(l) => {
                             return Err(WriteError::NotNumeric {
-                                column: self.header.columns[self.vals.len()].clone(),
+                                column: self.columns[self.vals.len()].clone(),
                                 format: self.format.name(),
                                 label: l.to_string(),
                             })
@@ -411,85 +596,17 @@ impl TableWriter {
                         ref c => self.vals.push(binary_value(c)),
                     }
                 }
-                match &mut self.state {
-                    State::Npz(z) => z.push_row(&self.vals).map_err(|e| io_err(&self.out, e))?,
-                    _ => {
-                        for v in &self.vals {
-                            buf.extend_from_slice(&v.to_le_bytes());
-                        }
+                if self.format == Format::Npz {
+                    chunk.vals.extend_from_slice(&self.vals);
+                } else {
+                    for v in &self.vals {
+                        buf.extend_from_slice(&v.to_le_bytes());
                     }
                 }
             }
         }
-        if self.buf.len() >= BLOCK_BYTES {
-            self.flush_buf()?;
-        }
+        chunk.rows += 1;
         Ok(())
-    }
-
-    fn flush_buf(&mut self) -> Result<(), WriteError> {
-        if !self.buf.is_empty() {
-            let r = self.out.write_all(&self.buf);
-            self.buf.clear();
-            r.map_err(|e| io_err(&self.out, e))?;
-        }
-        Ok(())
-    }
-
-    /// Ends the table with the `trailer` metadata (facts known only now) and returns the
-    /// output, still to be [`Output::commit`]ted — so that a command with several
-    /// outputs commits them together, after all of them are complete.
-    ///
-    /// # Errors
-    /// [`WriteError::RowCount`] when the rows written are not the count declared;
-    /// output errors.
-    pub fn finish(mut self, trailer: &[(String, String)]) -> Result<Output, WriteError> {
-        if let Some(declared) = self.header.rows {
-            if declared != self.rows {
-                return Err(WriteError::RowCount {
-                    declared,
-                    written: self.rows,
-                });
-            }
-        }
-        let all = || -> Vec<(String, String)> {
-            self.header
-                .metadata
-                .iter()
-                .chain(trailer)
-                .cloned()
-                .collect()
-        };
-        let all = all();
-        match std::mem::replace(&mut self.state, State::Csv) {
-            State::Csv => {
-                csv_metadata(trailer, &mut self.buf);
-                self.flush_buf()?;
-            }
-            State::Json { rows } => {
-                if rows > 0 {
-                    self.buf.push(b'\n');
-                }
-                self.buf.extend_from_slice(b"],\"metadata\":");
-                json_metadata(&all, &mut self.buf);
-                self.buf.extend_from_slice(b"}\n");
-                self.flush_buf()?;
-            }
-            State::Npy(s) => {
-                self.flush_buf()?;
-                s.finish(&mut self.out, self.rows)?;
-            }
-            State::Npz(z) => z.finish(&mut self.out, &self.header.columns, self.rows, &all)?,
-        }
-        Ok(self.out)
-    }
-
-    /// [`TableWriter::finish`] then [`Output::commit`].
-    ///
-    /// # Errors
-    /// See both.
-    pub fn finish_and_commit(self, trailer: &[(String, String)]) -> Result<(), WriteError> {
-        Ok(self.finish(trailer)?.commit()?)
     }
 }
 
@@ -549,7 +666,8 @@ fn ball_texts(
         Digits::Fixed(k) => k.max(1),
         Digits::Shortest => 1 + (mid.prec() as f64 * std::f64::consts::LOG10_2).ceil() as usize,
     };
-    decimal::bound_up(&decimal::ball_error(exp, n, rad), s, out);
+    let bound = decimal::ball_error_cached(exp, n, rad, s);
+    decimal::bound_up(&bound, s, out);
     e
 }
 

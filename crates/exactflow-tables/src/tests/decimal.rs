@@ -237,6 +237,11 @@ fn ball_error_is_half_a_unit_plus_the_radius_rounded_up() {
     let want = parse_exact("5e-9").unwrap() + float_q(&rad);
     assert!(float_q(&e) >= want);
     assert!(float_q(&e) <= &want * parse_exact("1.0000000000000001").unwrap());
+    // The cached form gives the same bound.
+    let mut s = Scratch::default();
+    for _ in 0..3 {
+        assert_eq!(ball_error_cached(Some(-5), 4, &rad, &mut s), e);
+    }
     // A zero printed exactly: the radius alone.
     assert_eq!(float_q(&ball_error(None, 4, &rad)), float_q(&rad));
     // Exponents beyond i32 (MPFR's wide range): no panic, a finite bound.

@@ -244,10 +244,12 @@ fn ryu_layout(digits: &[u8], exp: i64, out: &mut Vec<u8>) {
 }
 
 /// Scratch space reused across cells (digit strings).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Scratch {
     digits: Vec<u8>,
     mpfr: Vec<u8>,
+    /// Recent half units `½·10^k` of [`ball_error_cached`], by `k`.
+    half_units: Vec<(i64, Float)>,
 }
 
 /// Appends the non-negative rational `n/d` (`d > 0`) in the style `digits`, exactly
@@ -438,26 +440,53 @@ pub fn bound_up(b: &Float, s: &mut Scratch, out: &mut Vec<u8>) {
     }
 }
 
+/// `½·10^k` rounded up at 64 bits (an underflow gives MPFR's least positive number,
+/// still an upper bound).
+fn half_unit(k: i64) -> Float {
+    use rug::float::Round;
+    use rug::ops::Pow;
+    // ½·10^k = 5·10^(k−1), both steps rounded up.
+    let ten = Float::with_val(BOUND_PREC, 10);
+    let p = Float::with_val_round(BOUND_PREC, (&ten).pow(k - 1), Round::Up).0;
+    Float::with_val_round(BOUND_PREC, &p * 5u32, Round::Up).0
+}
+
+/// Precision of bound arithmetic.
+const BOUND_PREC: u32 = 64;
+
+/// [`ball_error`], the half units of the last few exponents kept in `s` (a table's
+/// column keeps its exponent from row to row).
+pub fn ball_error_cached(exp: Option<i64>, n: usize, rad: &Float, s: &mut Scratch) -> Float {
+    use rug::float::Round;
+    let Some(e) = exp else {
+        return ball_error(None, n, rad);
+    };
+    let k = e - n as i64 + 1;
+    let pos = s.half_units.iter().position(|(kk, _)| *kk == k);
+    let idx = match pos {
+        Some(i) => i,
+        None => {
+            if s.half_units.len() >= 16 {
+                s.half_units.remove(0);
+            }
+            s.half_units.push((k, half_unit(k)));
+            s.half_units.len() - 1
+        }
+    };
+    Float::with_val_round(BOUND_PREC, &s.half_units[idx].1 + rad, Round::Up).0
+}
+
 /// A certified bound on `|printed − exact|` for a ball `mid ± rad` whose midpoint was
 /// printed with `n` significant digits and first-digit exponent `exp` (`None`: printed
 /// exactly, a zero): half a unit in the last printed place (the conversion rounds to
 /// nearest) plus the radius, every operation rounded up at 64 bits.
 pub fn ball_error(exp: Option<i64>, n: usize, rad: &Float) -> Float {
     use rug::float::Round;
-    use rug::ops::Pow;
-    const PREC: u32 = 64;
-    let half_unit = match exp {
-        None => Float::with_val(PREC, 0),
-        Some(e) => {
-            let k = e - n as i64 + 1;
-            // ½·10^k = 5·10^(k−1), both steps rounded up (an underflow gives MPFR's
-            // least positive number, still an upper bound).
-            let ten = Float::with_val(PREC, 10);
-            let p = Float::with_val_round(PREC, (&ten).pow(k - 1), Round::Up).0;
-            Float::with_val_round(PREC, &p * 5u32, Round::Up).0
-        }
+    let half = match exp {
+        None => Float::with_val(BOUND_PREC, 0),
+        Some(e) => half_unit(e - n as i64 + 1),
     };
-    Float::with_val_round(PREC, &half_unit + rad, Round::Up).0
+    Float::with_val_round(BOUND_PREC, &half + rad, Round::Up).0
 }
 
 #[cfg(test)]
