@@ -73,9 +73,8 @@ impl MpSolution {
             // MPFR works in whole 64-bit limbs: the bits up to the next multiple of 64
             // are free guard bits.
             let prec = (base + guard).div_ceil(64) * 64;
-            let c = self.constants(prec);
-            let c: &Constants<Ball> = &c;
-            let decays = self.decays(c, times, prec);
+            let c = Constants::<Ball>::new(&self.red, &prec);
+            let decays = self.decays(&c, times, prec);
             // The residual by difference (`slope − θ*`) while it certifies — early times,
             // where it loses fewer bits than the guard — then by product.
             let mut from_slope = need.residual || need.loss;

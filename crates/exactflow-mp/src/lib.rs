@@ -23,8 +23,7 @@ mod decay;
 mod format;
 pub mod mag;
 
-use ball::Ball;
-use exactflow_core::{Constants, ExactReduction};
+use exactflow_core::ExactReduction;
 
 pub use certified::Certified;
 pub use decay::{DYADIC_MAX_PREC, DYADIC_MIN_PREC, REANCHOR};
@@ -39,33 +38,12 @@ pub const MAX_DIGITS: u32 = 100_000;
 #[derive(Debug, Clone)]
 pub struct MpSolution {
     red: ExactReduction,
-    /// The constants rounded at each precision used so far: a table evaluated block by
-    /// block (and by several threads) rounds them once per precision.
-    consts: std::sync::Arc<std::sync::Mutex<Vec<(u32, std::sync::Arc<Constants<Ball>>)>>>,
 }
 
 impl MpSolution {
     /// From the exact reduction.
     pub fn new(red: ExactReduction) -> Self {
-        MpSolution {
-            red,
-            consts: Default::default(),
-        }
-    }
-
-    /// The constants at `prec` bits, rounded once (the same balls every time).
-    pub(crate) fn constants(&self, prec: u32) -> std::sync::Arc<Constants<Ball>> {
-        match self.consts.lock() {
-            Ok(mut cache) => {
-                if let Some((_, c)) = cache.iter().find(|(p, _)| *p == prec) {
-                    return c.clone();
-                }
-                let c = std::sync::Arc::new(Constants::<Ball>::new(&self.red, &prec));
-                cache.push((prec, c.clone()));
-                c
-            }
-            Err(_) => std::sync::Arc::new(Constants::<Ball>::new(&self.red, &prec)),
-        }
+        MpSolution { red }
     }
 }
 

@@ -29,19 +29,23 @@
 //!
 //! # Memory
 //!
-//! Text is rendered into one reused buffer and written in blocks of [`BLOCK_BYTES`];
+//! Text is rendered into one reused buffer and written in blocks of [`BLOCK_BYTES`]
+//! (or by [`Renderer`]s on worker threads into [`Chunk`]s of a block of rows each,
+//! appended in order: the same bytes);
 //! NPY streams straight through; NPZ spools each column into an unnamed temporary file
 //! and assembles the archive at the end. Nothing grows with the row count.
 
 pub mod decimal;
 mod npy;
 pub mod output;
+mod render;
 
 pub use decimal::Digits;
 pub use output::{remove_pending_temporaries, Output, OutputError, OutputOptions};
+pub use render::{Chunk, Renderer};
 
 use decimal::Scratch;
-use exactflow_core::number::{q_to_f64_nearest, Q};
+use exactflow_core::number::Q;
 use rug::Float;
 use std::io::Write;
 use std::path::Path;
@@ -210,47 +214,6 @@ enum State {
     Npz(npy::NpzState),
 }
 
-/// Rows rendered by a [`Renderer`] (on any thread), to be appended in order by
-/// [`TableWriter::append`].
-#[derive(Debug, Default)]
-pub struct Chunk {
-    /// Text rows (CSV, JSON: each JSON row with a leading comma) or NPY bytes.
-    bytes: Vec<u8>,
-    /// NPZ: the rows' values, row-major.
-    vals: Vec<f64>,
-    rows: u64,
-}
-
-impl Chunk {
-    /// An empty chunk.
-    pub fn new() -> Chunk {
-        Chunk::default()
-    }
-
-    /// Rows it holds.
-    pub fn rows(&self) -> u64 {
-        self.rows
-    }
-
-    fn clear(&mut self) {
-        self.bytes.clear();
-        self.vals.clear();
-        self.rows = 0;
-    }
-}
-
-/// Renders rows of one table into [`Chunk`]s — what [`TableWriter::row`] does, detached
-/// from the output so that several threads can render blocks of rows at once (each with
-/// its own renderer, a cheap clone of [`TableWriter::renderer`]).
-#[derive(Debug, Clone)]
-pub struct Renderer {
-    format: Format,
-    digits: Digits,
-    columns: std::sync::Arc<Vec<String>>,
-    vals: Vec<f64>,
-    scratch: Scratch,
-}
-
 /// A table being written, row by row, to an [`Output`].
 pub struct TableWriter {
     out: Output,
@@ -266,7 +229,7 @@ pub struct TableWriter {
 }
 
 /// Appends `s` as a CSV field, quoted when it needs to be.
-fn csv_field(s: &str, out: &mut Vec<u8>) {
+pub(crate) fn csv_field(s: &str, out: &mut Vec<u8>) {
     if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
         out.push(b'"');
         out.extend_from_slice(s.replace('"', "\"\"").as_bytes());
@@ -288,7 +251,7 @@ fn csv_metadata(meta: &[(String, String)], out: &mut Vec<u8>) {
 }
 
 /// Appends `s` as a JSON string.
-fn json_string(s: &str, out: &mut Vec<u8>) {
+pub(crate) fn json_string(s: &str, out: &mut Vec<u8>) {
     // serde_json's escaping of a &str into a Vec cannot fail.
     let _ = serde_json::to_writer(&mut *out, s);
 }
@@ -536,171 +499,6 @@ impl TableWriter {
     /// See both.
     pub fn finish_and_commit(self, trailer: &[(String, String)]) -> Result<(), WriteError> {
         Ok(self.finish(trailer)?.commit()?)
-    }
-}
-
-impl Renderer {
-    /// Renders one row into `chunk`.
-    ///
-    /// # Errors
-    /// [`WriteError::Width`] (its row counted within the chunk),
-    /// [`WriteError::NotNumeric`].
-    pub fn row(&mut self, cells: &[Cell<'_>], chunk: &mut Chunk) -> Result<(), WriteError> {
-        let width: usize = cells.iter().map(Cell::width).sum();
-        if width != self.columns.len() {
-            return Err(WriteError::Width {
-                row: chunk.rows + 1,
-                found: width,
-                expected: self.columns.len(),
-            });
-        }
-        let (digits, s, buf) = (self.digits, &mut self.scratch, &mut chunk.bytes);
-        match self.format {
-            Format::Csv => {
-                for (i, c) in cells.iter().enumerate() {
-                    if i > 0 {
-                        buf.push(b',');
-                    }
-                    text_cell(c, digits, s, buf, Mode::Csv);
-                }
-                buf.push(b'\n');
-            }
-            Format::Json => {
-                buf.extend_from_slice(b",\n[");
-                for (i, c) in cells.iter().enumerate() {
-                    if i > 0 {
-                        buf.push(b',');
-                    }
-                    buf.push(b'"');
-                    text_cell(c, digits, s, buf, Mode::Json);
-                    buf.push(b'"');
-                }
-                buf.push(b']');
-            }
-            Format::Npy | Format::Npz => {
-                self.vals.clear();
-                for c in cells {
-                    match *c {
-                        Cell::Label(l) => {
-                            return Err(WriteError::NotNumeric {
-                                column: self.columns[self.vals.len()].clone(),
-                                format: self.format.name(),
-                                label: l.to_string(),
-                            })
-                        }
-                        Cell::Ball { mid, rad } => {
-                            let (m, e) = ball_values(mid, rad, digits, s);
-                            self.vals.push(m);
-                            self.vals.push(e);
-                        }
-                        ref c => self.vals.push(binary_value(c)),
-                    }
-                }
-                if self.format == Format::Npz {
-                    chunk.vals.extend_from_slice(&self.vals);
-                } else {
-                    for v in &self.vals {
-                        buf.extend_from_slice(&v.to_le_bytes());
-                    }
-                }
-            }
-        }
-        chunk.rows += 1;
-        Ok(())
-    }
-}
-
-/// The nearest double of a one-column cell (labels excepted).
-fn binary_value(c: &Cell<'_>) -> f64 {
-    match *c {
-        Cell::F64(x) => x,
-        Cell::Ratio { num, den } => decimal::ratio_to_f64(num, den),
-        Cell::Exact(q) => q_to_f64_nearest(q),
-        Cell::Mpfr(x) => x.to_f64(),
-        Cell::Text { value, .. } => value,
-        Cell::Ball { mid, .. } => mid.to_f64(),
-        Cell::Label(_) => f64::NAN,
-    }
-}
-
-/// Whether a ball carries no information.
-fn ball_is_nan(mid: &Float, rad: &Float) -> bool {
-    mid.is_nan() || !rad.is_finite()
-}
-
-/// The two binary values of a ball: its midpoint's nearest double, and its printed
-/// bound read back.
-fn ball_values(mid: &Float, rad: &Float, digits: Digits, s: &mut Scratch) -> (f64, f64) {
-    if ball_is_nan(mid, rad) {
-        return (f64::NAN, f64::NAN);
-    }
-    let mut text = Vec::new();
-    let e = ball_texts(mid, rad, digits, s, &mut text, b"");
-    let err = std::str::from_utf8(&text[e..])
-        .ok()
-        .and_then(|t| t.parse().ok())
-        .unwrap_or(f64::NAN);
-    (mid.to_f64(), err)
-}
-
-/// Appends a ball's two texts separated by `sep`; returns where the bound starts.
-fn ball_texts(
-    mid: &Float,
-    rad: &Float,
-    digits: Digits,
-    s: &mut Scratch,
-    out: &mut Vec<u8>,
-    sep: &[u8],
-) -> usize {
-    if ball_is_nan(mid, rad) {
-        out.extend_from_slice(b"nan");
-        out.extend_from_slice(sep);
-        let e = out.len();
-        out.extend_from_slice(b"nan");
-        return e;
-    }
-    let exp = decimal::mpfr_text(mid, digits, s, out);
-    out.extend_from_slice(sep);
-    let e = out.len();
-    let n = match digits {
-        Digits::Fixed(k) => k.max(1),
-        Digits::Shortest => 1 + (mid.prec() as f64 * std::f64::consts::LOG10_2).ceil() as usize,
-    };
-    let bound = decimal::ball_error_cached(exp, n, rad, s);
-    decimal::bound_up(&bound, s, out);
-    e
-}
-
-/// Where a cell's text goes.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    Csv,
-    /// Inside a JSON string.
-    Json,
-}
-
-/// Appends a cell's text (a ball's two texts as two fields).
-fn text_cell(c: &Cell<'_>, digits: Digits, s: &mut Scratch, out: &mut Vec<u8>, mode: Mode) {
-    match *c {
-        Cell::F64(x) => decimal::f64_text(x, digits, out),
-        Cell::Ratio { num, den } => decimal::ratio_text(num, den, digits, s, out),
-        Cell::Exact(q) => decimal::exact_text(q, digits, s, out),
-        Cell::Mpfr(x) => {
-            decimal::mpfr_text(x, digits, s, out);
-        }
-        Cell::Ball { mid, rad } => {
-            let sep: &[u8] = if mode == Mode::Csv { b"," } else { b"\",\"" };
-            ball_texts(mid, rad, digits, s, out, sep);
-        }
-        Cell::Text { text, .. } => out.extend_from_slice(text.as_bytes()),
-        Cell::Label(l) => match mode {
-            Mode::Csv => csv_field(l, out),
-            Mode::Json => {
-                let mut q = Vec::new();
-                json_string(l, &mut q);
-                out.extend_from_slice(&q[1..q.len() - 1]);
-            }
-        },
     }
 }
 

@@ -313,3 +313,67 @@ fn format_follows_the_extension() {
     assert_eq!(Format::from_path(Path::new("x.txt")), None);
     assert_eq!(Format::from_path(Path::new("x")), None);
 }
+
+/// Rows rendered by detached renderers into chunks (as threads do) and appended in order
+/// give the same bytes as the same rows written one by one, in every format, however
+/// the rows are split into chunks and mixed with direct rows.
+#[test]
+fn chunks_appended_in_order_are_the_rows_written_directly() {
+    let mid = Float::with_val(200, 1) / 3u32;
+    let rad = Float::with_val(64, 1e-40);
+    let h = || Header {
+        metadata: vec![("k".into(), "v".into())],
+        columns: vec!["t".into(), "z".into(), "z_err".into()],
+        rows: Some(7),
+    };
+    let cells = |j: u64| -> [Cell<'_>; 2] {
+        [
+            Cell::Ratio {
+                num: j as u128,
+                den: 7,
+            },
+            Cell::Ball {
+                mid: &mid,
+                rad: &rad,
+            },
+        ]
+    };
+    for format in [Format::Csv, Format::Json, Format::Npy, Format::Npz] {
+        let mut w = TableWriter::new(Output::memory(), format, Digits::Fixed(30), h()).unwrap();
+        for j in 0..7 {
+            w.row(&cells(j)).unwrap();
+        }
+        let direct = w.finish(&trailer()).unwrap().into_bytes();
+        // Splits: all in chunks; a direct row first; chunks of 3, 0 and 4 rows.
+        for split in [
+            &[7usize][..],
+            &[0, 1, 6],
+            &[3, 0, 4],
+            &[1, 1, 1, 1, 1, 1, 1],
+        ] {
+            let mut w = TableWriter::new(Output::memory(), format, Digits::Fixed(30), h()).unwrap();
+            let mut j = 0;
+            for (i, &n) in split.iter().enumerate() {
+                if i % 2 == 1 {
+                    // Odd positions: direct rows.
+                    for _ in 0..n {
+                        w.row(&cells(j)).unwrap();
+                        j += 1;
+                    }
+                    continue;
+                }
+                let mut r = w.renderer();
+                let mut c = Chunk::new();
+                for _ in 0..n {
+                    r.row(&cells(j), &mut c).unwrap();
+                    j += 1;
+                }
+                assert_eq!(c.rows(), n as u64);
+                w.append(&c).unwrap();
+            }
+            assert_eq!(j, 7);
+            let b = w.finish(&trailer()).unwrap().into_bytes();
+            assert!(b == direct, "{format:?} split {split:?}");
+        }
+    }
+}
