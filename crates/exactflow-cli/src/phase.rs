@@ -202,9 +202,13 @@ pub fn run(args: &PhaseArgs) -> Result<(), CliError> {
     progress.finish();
     let csv_out = w.finish(&[])?;
     let title = format!(
-        "mechanism of {name}: {} × {}",
-        sweep.x.param.name(),
-        sweep.y.param.name()
+        "mechanism over {} × {} ({})",
+        crate::plot::param_symbol(sweep.x.param.name()),
+        crate::plot::param_symbol(sweep.y.param.name()),
+        match &scenario.name {
+            Some(n) => format!("preset {n}"),
+            None => "the given scenario".to_string(),
+        }
     );
     let svg = crate::plot::phase_svg(&sweep.x, &sweep.y, &labels, &title)?;
     write_svg(&mut svg_out, &svg, &args.out)?;
@@ -302,7 +306,22 @@ fn run_exponents(args: &PhaseArgs) -> Result<(), CliError> {
         x.name.name(),
         y.name.name()
     ));
-    let mut cats: Vec<(String, plotters::style::RGBColor)> = Vec::new();
+    // Every category in a fixed order — divergent, kernel, then per label its critical and
+    // strong shade side by side — so the legend's two columns read critical | strong.
+    let mut cats: Vec<(String, plotters::style::RGBColor)> = vec![
+        exponent_category(Phase::Divergent, None),
+        exponent_category(Phase::Kernel, Some(Label::Kernel)),
+    ];
+    for l in [
+        Label::Alignment,
+        Label::Disalignment,
+        Label::RescalingU,
+        Label::RescalingW,
+    ] {
+        for p in [Phase::Critical, Phase::Strong] {
+            cats.push(exponent_category(p, Some(l)));
+        }
+    }
     let mut cells = Vec::with_capacity(preds.len());
     let mut k = 0;
     for yv in &y.values {
@@ -348,9 +367,9 @@ fn run_exponents(args: &PhaseArgs) -> Result<(), CliError> {
         &cats,
         &cells,
         &format!(
-            "width-scaling phases: {} × {}",
-            x.name.name(),
-            y.name.name()
+            "width-scaling phases over {} × {}",
+            crate::plot::param_symbol(x.name.name()),
+            crate::plot::param_symbol(y.name.name())
         ),
     )?;
     let (mut csv_out, mut svg_out) = (csv_out, svg_out);

@@ -50,6 +50,24 @@ pub fn param_title(name: &str) -> String {
     }
 }
 
+/// The symbol of a swept parameter or exponent, for figure titles (`σ_u`, `γ`, `d`).
+pub fn param_symbol(name: &str) -> String {
+    match name {
+        "width" => "d".into(),
+        "sigma_u" => "σ_u".into(),
+        "sigma_w" => "σ_w".into(),
+        "eta_u" => "η_u".into(),
+        "eta_w" => "η_w".into(),
+        "gamma" => "γ".into(),
+        "exx" => "E[x²]".into(),
+        "exy" => "E[xy]".into(),
+        "alpha_u" => "α_u".into(),
+        "alpha_w" => "α_w".into(),
+        "beta" => "β".into(),
+        other => other.into(),
+    }
+}
+
 /// The SVG of a categorical heatmap (see [`crate::chart::heatmap::heatmap`]).
 ///
 /// # Errors
@@ -317,7 +335,7 @@ pub fn run(args: &PlotArgs) -> Result<(), CliError> {
         series.push(Series {
             label: "gradient descent (simulated)".into(),
             color: palette::VERMILLION,
-            mark: Mark::Dot,
+            mark: Mark::Ring,
             points: gd,
         });
     }
@@ -327,7 +345,7 @@ pub fn run(args: &PlotArgs) -> Result<(), CliError> {
         None => {
             let name = scenario.name.clone().unwrap_or_else(|| "(flags)".into());
             let label = exactflow_analysis::analyse_exact(&scenario.reduction()).label;
-            format!("{name}: width d = {}, mechanism {label}", scenario.width())
+            format!("{name} (d = {}): mechanism {label}", scenario.width())
         }
     };
     let x_title = if args.points > 0 {

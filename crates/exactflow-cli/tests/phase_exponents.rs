@@ -40,9 +40,22 @@ fn exponent_diagram_follows_the_inequalities() {
         String::from_utf8_lossy(&o.stderr)
     );
     let csv = std::fs::read_to_string(dir.path().join("phase.csv")).expect("csv");
-    assert!(std::fs::read_to_string(dir.path().join("phase.svg"))
-        .expect("svg")
-        .contains("<svg"));
+    let svg = std::fs::read_to_string(dir.path().join("phase.svg")).expect("svg");
+    assert!(svg.contains("<svg"));
+    // The legend lists each category once, in a fixed order: divergent, kernel, then the
+    // critical and strong phases.
+    let at = |name: &str| {
+        let n = svg.matches(&format!("\n{name}\n")).count();
+        assert!(n <= 1, "{name} listed {n} times");
+        svg.find(&format!("\n{name}\n"))
+    };
+    let kernel = at("kernel").expect("the kernel phase is in the legend");
+    assert!(at("output diverges").is_some_and(|d| d < kernel));
+    for p in ["critical", "strong"] {
+        for l in ["alignment", "rescaling-u", "rescaling-w"] {
+            assert!(at(&format!("{p}: {l}")).is_none_or(|i| i > kernel));
+        }
+    }
     let rows: Vec<&str> = csv
         .lines()
         .filter(|l| !l.starts_with('#'))

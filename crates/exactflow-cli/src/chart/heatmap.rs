@@ -71,6 +71,15 @@ impl HeatAxis {
 /// Printed width (pt): one column.
 const WIDTH_PT: f64 = 234.0;
 
+/// Width (pt) of `text` in the legend's font.
+fn text_width(text: &str) -> f64 {
+    let mut probe = String::new();
+    let area = SVGBackend::with_string(&mut probe, (10, 10)).into_drawing_area();
+    area.estimate_text_size(text, &TextStyle::from(font(LABEL_PT)))
+        .map(|(w, _)| f64::from(w) / super::SCALE)
+        .unwrap_or(5.0 * text.chars().count() as f64)
+}
+
 /// A categorical heatmap: `cells[j·nx + i]` is the category (index into `cats`, each a
 /// name and a colour) of column `i`, row `j`. Runs of equal categories in a row are one
 /// rectangle (large grids stay small); the legend below lists the categories present.
@@ -88,8 +97,15 @@ pub fn heatmap(
     let (xe, ye) = (x.edges(), y.edges());
     let (xa, ya) = (x.axis(&xe), y.axis(&ye));
     let present: Vec<usize> = (0..cats.len()).filter(|k| cells.contains(k)).collect();
-    let title_pt = if title.is_empty() { 4.0 } else { 14.0 };
-    let legend_rows = present.len().div_ceil(2);
+    let title_pt = if title.is_empty() { 6.0 } else { 18.0 };
+    // One row when every entry fits on it, else two columns filled row by row.
+    let entry_w = |name: &str| 11.0 + text_width(name) + 10.0;
+    let one_row = 6.0 + present.iter().map(|k| entry_w(&cats[*k].0)).sum::<f64>() <= WIDTH_PT;
+    let legend_rows = if one_row {
+        1
+    } else {
+        present.len().div_ceil(2)
+    };
     let legend_pt = 6.0 + 11.0 * legend_rows as f64;
     let plot_pt = 165.0;
     let bottom_pt = 27.0;
@@ -148,10 +164,16 @@ pub fn heatmap(
         mesh(&mut chart, &xa, &ya, true, false)?;
         // The legend: two columns of swatches below the map.
         let col_w = (WIDTH_PT - 8.0) / 2.0;
+        let mut x_row = 6.0;
         for (n, k) in present.iter().enumerate() {
             let (name, color) = &cats[*k];
-            let x0 = 6.0 + col_w * (n % 2) as f64;
-            let y0 = 3.0 + 11.0 * (n / 2) as f64;
+            let (x0, y0) = if one_row {
+                let x0 = x_row;
+                x_row += entry_w(name);
+                (x0, 3.0)
+            } else {
+                (6.0 + col_w * (n % 2) as f64, 3.0 + 11.0 * (n / 2) as f64)
+            };
             legend
                 .draw(&Rectangle::new(
                     [(px(x0), px(y0)), (px(x0 + 8.0), px(y0 + 7.0))],

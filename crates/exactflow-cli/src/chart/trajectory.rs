@@ -27,8 +27,9 @@ pub enum Mark {
 }
 
 impl Mark {
-    /// The markers of users' runs, in order.
-    pub const OVERLAYS: [Mark; 4] = [Mark::Triangle, Mark::Square, Mark::Cross, Mark::Ring];
+    /// The markers of users' runs, in order (simulated gradient descent is drawn with
+    /// hollow circles, so that the closed form's line stays visible under its markers).
+    pub const OVERLAYS: [Mark; 4] = [Mark::Triangle, Mark::Square, Mark::Cross, Mark::Dot];
 }
 
 /// The quantities of the three panels, in order.
