@@ -2,14 +2,8 @@
 //! initializations, η_u = η_w = 1, E[x²] = 1) get the right label for several seeds; the
 //! presets get theirs; text and JSON reports; input errors exit 2.
 
+use crate::support::exactflow;
 use std::process::{Command, Output};
-
-fn exactflow(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_exactflow"))
-        .args(args)
-        .output()
-        .expect("run exactflow")
-}
 
 fn label(args: &[&str]) -> (String, serde_json::Value) {
     let mut all = vec!["mechanism", "--format", "json"];

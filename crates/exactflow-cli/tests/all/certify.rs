@@ -1,14 +1,8 @@
 //! `exactflow certify`: every preset certifies (exit 0), the JSON report lists every
 //! comparison, bad options exit 2.
 
+use crate::support::exactflow;
 use std::process::{Command, Output};
-
-fn exactflow(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_exactflow"))
-        .args(args)
-        .output()
-        .expect("run exactflow")
-}
 
 #[test]
 fn every_preset_certifies() {

@@ -21,7 +21,7 @@ const REF_PREC: u32 = 4096;
 
 fn settings() -> insta::Settings {
     let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path("../snapshots");
+    s.set_snapshot_path("../../snapshots");
     s.set_prepend_module_to_snapshot(false);
     s.set_omit_expression(true);
     s

@@ -1,21 +1,7 @@
 //! Integration tests of `exactflow check`: reports, exit codes, points, input errors.
 
+use crate::support::{assert_input_error, exactflow, stderr, stdout};
 use std::process::{Command, Output};
-
-fn exactflow(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_exactflow"))
-        .args(args)
-        .output()
-        .expect("run exactflow")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("utf-8")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).expect("utf-8")
-}
 
 /// The README example as flags: η_u η_w = 0.91 is not a square.
 const EXAMPLE: &[&str] = &[
@@ -155,14 +141,6 @@ fn square_product_of_learning_rates_and_presets_pass() {
     let o = exactflow(&["check", "--preset", "saddle", "--format", "json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(json(&o)["limits"]["z_plus"]["exact"], "0");
-}
-
-fn assert_input_error(o: &Output, field: &str) {
-    assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(o));
-    let err = stderr(o);
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains(field), "{err:?} should name {field}");
-    assert!(o.stdout.is_empty());
 }
 
 #[test]

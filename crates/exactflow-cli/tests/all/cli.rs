@@ -1,22 +1,8 @@
 //! Integration tests of the `exactflow` binary: outputs, formats and exit codes.
 
+use crate::support::{assert_input_error, exactflow, stderr, stdout};
 use std::path::Path;
 use std::process::{Command, Output};
-
-fn exactflow(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_exactflow"))
-        .args(args)
-        .output()
-        .expect("run exactflow")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("utf-8")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).expect("utf-8")
-}
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
     let p = dir.join(name);
@@ -38,14 +24,6 @@ w0 = ["0.5", "0.1", "-0.7"]
 "#;
 
 /// Asserts exit status 2, exactly one line on stderr containing `field`, and no stdout.
-fn assert_input_error(o: &Output, field: &str) {
-    assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(o));
-    let err = stderr(o);
-    assert_eq!(err.lines().count(), 1, "one line expected: {err}");
-    assert!(err.contains(field), "{err:?} should name {field}");
-    assert!(!err.contains("panicked"), "{err}");
-    assert!(o.stdout.is_empty(), "partial output: {}", stdout(o));
-}
 
 #[test]
 fn solve_without_arguments_prints_the_default_preset_table() {

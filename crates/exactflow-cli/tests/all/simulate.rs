@@ -3,15 +3,9 @@
 //! in a stable regime), the reduced map and MPFR GD likewise, the flow integrators against
 //! the closed form, the edge-of-stability report, and usage errors.
 
+use crate::support::exactflow;
 use rug::Float;
 use std::process::{Command, Output};
-
-fn exactflow(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_exactflow"))
-        .args(args)
-        .output()
-        .expect("run exactflow")
-}
 
 /// A stable scenario: a·ntk stays well below 2 along the run and at the limit.
 const STABLE: [&str; 14] = [

@@ -1,14 +1,8 @@
 //! `exactflow phase` in exponent space: the asymptotic diagram of docs/model.md §9 on exact
 //! rational exponents — checked against the defining inequalities recomputed here.
 
+use crate::support::exactflow;
 use std::process::{Command, Output};
-
-fn exactflow(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_exactflow"))
-        .args(args)
-        .output()
-        .expect("run exactflow")
-}
 
 /// `p/q` or integer text as (numerator, denominator).
 fn rat(s: &str) -> (i64, i64) {

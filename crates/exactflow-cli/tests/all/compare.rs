@@ -2,19 +2,9 @@
 //! change to one cell fails at rtol 1e-9 naming the column, passes at rtol 1e-5; a
 //! malformed candidate exits 2) and the formats it reads.
 
+use crate::support::{exactflow, text};
 use std::path::Path;
 use std::process::{Command, Output};
-
-fn exactflow(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_exactflow"))
-        .args(args)
-        .output()
-        .expect("run exactflow")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8(b.to_vec()).expect("utf-8")
-}
 
 fn solve(dir: &Path, name: &str, extra: &[&str]) -> String {
     let out = dir.join(name).display().to_string();
