@@ -13,6 +13,7 @@ mod chart;
 mod check;
 mod compare;
 mod error;
+mod init;
 mod mechanism;
 mod output;
 mod phase;
@@ -36,6 +37,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Write the scenario's initial weights u0, w0 (a Gaussian scenario's pinned draw) as
+    /// float64 arrays, with their exact values where they are not doubles: the file
+    /// your own trainer starts from, and `--init-file` reads.
+    Init(init::InitArgs),
     /// Evaluate the closed-form trajectory (t, z, slope, residual, loss, ntk, alignment,
     /// norm_u, norm_w) at given times. With no arguments: the `alignment` preset on a
     /// default grid.
@@ -158,6 +163,7 @@ fn run() -> Result<(), CliError> {
         },
     };
     match &cli.command {
+        Command::Init(args) => init::run(args),
         Command::Solve(args) => solve::run(args),
         Command::Simulate(args) => simulate::run(args),
         Command::Mechanism(args) => mechanism::run(args),

@@ -157,7 +157,6 @@ pub fn run(args: &PhaseArgs) -> Result<(), CliError> {
     }
     let scenario = args.scenario.resolve()?;
     let sweep = Sweep::new(&scenario, x, y)?;
-    let name = scenario.name.clone().unwrap_or_else(|| "(flags)".into());
     let (nx, ny) = (sweep.x.values.len(), sweep.y.values.len());
     let (csv_out, mut svg_out) = open_outputs(&args.out)?;
     let mut columns = vec![
@@ -166,10 +165,10 @@ pub fn run(args: &PhaseArgs) -> Result<(), CliError> {
     ];
     columns.extend(COLUMNS.iter().map(|c| c.to_string()));
     let header = Header {
-        metadata: vec![
-            ("exactflow".into(), env!("CARGO_PKG_VERSION").into()),
-            ("command".into(), "phase".into()),
-            ("scenario".into(), name.clone()),
+        metadata: [
+            // The base scenario (the swept fields are the columns x and y).
+            exactflow_tables::provenance::provenance(&scenario, "phase"),
+            vec![
             ("x".into(), args.x.clone()),
             ("y".into(), args.y.clone()),
             (
@@ -179,6 +178,8 @@ pub fn run(args: &PhaseArgs) -> Result<(), CliError> {
             ),
             ("rule".into(), crate::mechanism::RULE.into()),
         ],
+        ]
+        .concat(),
         columns,
         rows: Some((nx * ny) as u64),
     };

@@ -110,6 +110,58 @@ pub struct ScenarioArgs {
         help_heading = "Scenario"
     )]
     pub w0: Option<String>,
+    /// Initial weights from a file: an .npz with arrays u0 and w0 (as `exactflow init`
+    /// writes), an NPY of shape (d, 2), or any table with columns u0, w0; every float
+    /// read as its exact binary value (the file's exact values when it has them).
+    #[arg(
+        long = "init-file",
+        value_name = "FILE",
+        help_heading = "Scenario",
+        conflicts_with_all = ["u0", "w0", "width", "sigma_u", "sigma_w", "seed", "tie", "init"]
+    )]
+    pub init_file: Option<PathBuf>,
+    /// The scenario a table states in its metadata (any table exactflow wrote: CSV,
+    /// JSON, NPZ); flags override it field by field.
+    #[arg(
+        long = "scenario-from",
+        value_name = "TABLE",
+        help_heading = "Scenario",
+        conflicts_with_all = ["preset", "scenario"]
+    )]
+    pub scenario_from: Option<PathBuf>,
+}
+
+/// Reads a weights file into `init` (which then is explicit), the error named `label`.
+fn load_init_file(init: &mut InitSpec, label: &str) -> Result<(), CliError> {
+    let Some(path) = init.file.clone() else {
+        return Ok(());
+    };
+    if init.u0.is_some() || init.w0.is_some() {
+        return Err(CliError::usage(
+            label,
+            "a weights file and explicit u0/w0 exclude each other",
+        ));
+    }
+    let w = exactflow_tables::weights::read_weights(&path)
+        .map_err(|e| CliError::usage(label, format!("{}: {e}", path.display())))?;
+    init.u0 = Some(w.u0);
+    init.w0 = Some(w.w0);
+    init.kind = Some(InitKind::Explicit);
+    Ok(())
+}
+
+/// The scenario a table's metadata states (checked against its fingerprint).
+///
+/// # Errors
+/// A usage error naming `--scenario-from`.
+pub fn scenario_from_table(path: &std::path::Path) -> Result<ScenarioSpec, CliError> {
+    use exactflow_tables::provenance::{check_fingerprint, scenario_from_metadata};
+    let err = |m: String| CliError::usage("--scenario-from", format!("{}: {m}", path.display()));
+    let table = exactflow_tables::read_path(path).map_err(|e| err(e.to_string()))?;
+    let spec = scenario_from_metadata(&table.metadata).map_err(|e| err(e.to_string()))?;
+    let scenario = spec.validate().map_err(|e| err(e.to_string()))?;
+    check_fingerprint(&table.metadata, &scenario).map_err(|e| err(e.to_string()))?;
+    Ok(spec)
 }
 
 fn num(flag: &str, text: &Option<String>) -> Result<Option<Q>, CliError> {
@@ -182,6 +234,7 @@ impl ScenarioArgs {
                     "opposite" => Tie::Opposite,
                     _ => Tie::None,
                 }),
+                file: self.init_file.clone(),
             },
         })
     }
@@ -192,11 +245,16 @@ impl ScenarioArgs {
     /// # Errors
     /// [`CliError::Scenario`] naming the field or flag.
     pub fn resolve(&self) -> Result<Scenario, CliError> {
-        let flags = self.flags_layer()?;
+        let mut flags = self.flags_layer()?;
+        load_init_file(&mut flags.init, "--init-file")?;
         let mut spec = ScenarioSpec::default();
-        let nothing =
-            self.scenario.is_none() && self.preset.is_none() && flags == ScenarioSpec::default();
-        if let Some(name) =
+        let nothing = self.scenario.is_none()
+            && self.preset.is_none()
+            && self.scenario_from.is_none()
+            && flags == ScenarioSpec::default();
+        if let Some(path) = &self.scenario_from {
+            spec = scenario_from_table(path)?;
+        } else if let Some(name) =
             self.preset
                 .as_deref()
                 .or(if nothing { Some(DEFAULT_PRESET) } else { None })
@@ -204,7 +262,12 @@ impl ScenarioArgs {
             spec = preset(name).map_err(|e| self.name_the_flag(e))?;
         }
         if let Some(path) = &self.scenario {
-            spec = spec.overlay(&read_toml_file(path)?);
+            let mut file = read_toml_file(path)?;
+            load_init_file(
+                &mut file.init,
+                &format!("init.file (in {})", path.display()),
+            )?;
+            spec = spec.overlay(&file);
         }
         spec = spec.overlay(&flags);
         spec.validate().map_err(|e| self.name_the_flag(e))

@@ -148,17 +148,15 @@ fn times_of(args: &SimulateArgs) -> Result<Option<Vec<Q>>, CliError> {
 
 fn header(scenario: &Scenario, method: MethodKind, digits: u32) -> Table {
     Table {
-        metadata: vec![
-            ("exactflow".into(), env!("CARGO_PKG_VERSION").into()),
-            ("command".into(), "simulate".into()),
-            ("method".into(), method.name().into()),
-            (
-                "scenario".into(),
-                scenario.name.clone().unwrap_or_else(|| "(flags)".into()),
-            ),
-            ("width".into(), scenario.width().to_string()),
-            ("digits".into(), digits.to_string()),
-        ],
+        metadata: {
+            let mut m = exactflow_tables::provenance::provenance(scenario, "simulate");
+            m.push(("method".into(), method.name().into()));
+            m.push((
+                exactflow_tables::provenance::DIGITS.into(),
+                digits.to_string(),
+            ));
+            m
+        },
         columns: Column::ALL.iter().map(|c| c.name().to_string()).collect(),
         text: Vec::new(),
         values: Vec::new(),

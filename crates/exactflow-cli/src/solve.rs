@@ -30,7 +30,7 @@ pub enum Engine {
 }
 
 /// Arguments of `solve`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct SolveArgs {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
@@ -55,9 +55,9 @@ pub struct SolveArgs {
     /// as its exact binary value).
     #[arg(long, value_name = "FILE")]
     pub times_file: Option<PathBuf>,
-    /// Engine: fast (f64) or mp (arbitrary precision).
-    #[arg(long, value_enum, default_value_t = Engine::Fast)]
-    pub engine: Engine,
+    /// Engine: fast (f64, the default) or mp (arbitrary precision).
+    #[arg(long, value_enum)]
+    pub engine: Option<Engine>,
     /// Significant digits printed. fast: default the shortest text that reads back as
     /// the same double (as numpy and pandas print), or 1–17 fixed digits; mp: 10–100000,
     /// default 40.
@@ -168,7 +168,7 @@ fn time_cell(p: &TimePoint) -> Cell<'_> {
 /// The checked `--digits` of an engine.
 fn digits_of(args: &SolveArgs) -> Result<Digits, CliError> {
     let bad = |why: &str, d: u32| CliError::usage("--digits", format!("{why}, got {d}"));
-    match (args.engine, args.digits) {
+    match (args.engine(), args.digits) {
         (Engine::Fast, None) => Ok(Digits::Shortest),
         (Engine::Fast, Some(d)) if (1..=17).contains(&d) => Ok(Digits::Fixed(d as usize)),
         (Engine::Fast, Some(d)) => Err(bad(
@@ -184,13 +184,90 @@ fn digits_of(args: &SolveArgs) -> Result<Digits, CliError> {
     }
 }
 
+impl SolveArgs {
+    /// The engine (fast unless --engine says otherwise).
+    fn engine(&self) -> Engine {
+        self.engine.unwrap_or(Engine::Fast)
+    }
+}
+
+/// `args` completed from the table of `--scenario-from` (the scenario itself is read by
+/// [`ScenarioArgs::resolve`]): the time points, the engine, the digits and the columns
+/// it states, each where the command line gives none.
+fn restore(args: &SolveArgs, path: &std::path::Path) -> Result<SolveArgs, CliError> {
+    use exactflow_tables::provenance as key;
+    let err = |m: String| CliError::usage("--scenario-from", format!("{}: {m}", path.display()));
+    let table = exactflow_tables::read_path(path).map_err(|e| err(e.to_string()))?;
+    // A table that states no scenario is refused for that, before its times are looked at.
+    key::scenario_from_metadata(&table.metadata).map_err(|e| err(e.to_string()))?;
+    let meta = |k: &str| {
+        table
+            .metadata
+            .iter()
+            .find(|(m, _)| m == k)
+            .map(|(_, v)| v.as_str())
+    };
+    let mut a = args.clone();
+    if a.times.is_none() && a.grid.is_none() && a.times_file.is_none() {
+        match meta(key::TIMES).and_then(|t| t.split_once(' ')) {
+            Some(("--grid", g)) => a.grid = Some(g.to_string()),
+            Some(("--times", t)) => a.times = Some(t.to_string()),
+            // A times file (perhaps gone) or no statement: the table's own t column.
+            _ => {
+                let cols = table.columns.as_deref().unwrap_or_default();
+                let t = cols
+                    .iter()
+                    .position(|c| c == "t")
+                    .ok_or_else(|| err("has no column t to take the times from: give --times, --grid or --times-file".into()))?;
+                let texts: Vec<String> = table
+                    .rows
+                    .iter()
+                    .map(|r| r[t].text().into_owned())
+                    .collect();
+                a.times = Some(texts.join(","));
+            }
+        }
+    }
+    if a.engine.is_none() {
+        a.engine = match meta(key::ENGINE) {
+            Some("mp") => Some(Engine::Mp),
+            _ => Some(Engine::Fast),
+        };
+    }
+    if a.digits.is_none() {
+        a.digits = meta(key::DIGITS).and_then(|d| d.parse().ok());
+    }
+    if a.columns.is_none() {
+        if let Some(cols) = &table.columns {
+            let value: Vec<&str> = cols
+                .iter()
+                .map(String::as_str)
+                .filter(|c| *c != "t" && !c.ends_with("_err"))
+                .collect();
+            if !value.is_empty() && value.iter().all(|c| Column::parse(c).is_ok()) {
+                a.columns = Some(value.join(","));
+            }
+            a.certify |= cols.iter().any(|c| c.ends_with("_err"));
+        }
+    }
+    Ok(a)
+}
+
 /// Runs `solve`.
 ///
 /// # Errors
 /// Usage and scenario errors (exit 2, nothing written), output errors.
 pub fn run(args: &SolveArgs) -> Result<(), CliError> {
+    let restored;
+    let args = match &args.scenario.scenario_from {
+        Some(path) => {
+            restored = restore(args, path)?;
+            &restored
+        }
+        None => args,
+    };
     let digits = digits_of(args)?;
-    if args.certify && args.engine == Engine::Fast {
+    if args.certify && args.engine() == Engine::Fast {
         return Err(CliError::usage(
             "--certify",
             "certified bounds come from the mp engine: add --engine mp",
@@ -204,6 +281,12 @@ pub fn run(args: &SolveArgs) -> Result<(), CliError> {
     let scenario = args.scenario.resolve()?;
     let red = scenario.reduction();
     let sol = FastSolution::from_reduction(&red);
+    let mut times_text = match (&args.times, &args.grid, &args.times_file) {
+        (Some(t), _, _) => format!("--times {t}"),
+        (None, Some(g), _) => format!("--grid {g}"),
+        (None, None, Some(f)) => format!("--times-file {}", f.display()),
+        (None, None, None) => String::new(),
+    };
     let source = time_source(
         args.times.as_deref(),
         args.grid.as_deref(),
@@ -211,6 +294,7 @@ pub fn run(args: &SolveArgs) -> Result<(), CliError> {
         || {
             let h = parse_exact(&format!("{:e}", sol.horizon()))
                 .unwrap_or_else(|_| Q::from_integer(1.into()));
+            times_text = format!("--grid 0:{h}:{DEFAULT_POINTS}");
             Times::uniform(&Q::from_integer(0.into()), &h, DEFAULT_POINTS)
                 .map_err(|e| CliError::usage("--grid", e.to_string()))
         },
@@ -228,24 +312,19 @@ pub fn run(args: &SolveArgs) -> Result<(), CliError> {
             "a time point is beyond the f64 range",
         ));
     }
-    let mut metadata: Vec<(String, String)> = vec![
-        ("exactflow".into(), env!("CARGO_PKG_VERSION").into()),
-        ("command".into(), "solve".into()),
-        (
-            "scenario".into(),
-            scenario.name.clone().unwrap_or_else(|| "(flags)".into()),
-        ),
-        ("scenario_sha256".into(), scenario.sha256()),
-        ("width".into(), scenario.width().to_string()),
+    use exactflow_tables::provenance as key;
+    let mut metadata = key::provenance(&scenario, "solve");
+    metadata.extend([
         ("omega".into(), format_f64_sci(sol.omega(), 17)),
         (
-            "digits".into(),
+            key::DIGITS.into(),
             match digits {
-                Digits::Shortest => "shortest round-trip".into(),
+                Digits::Shortest => key::SHORTEST.into(),
                 Digits::Fixed(d) => d.to_string(),
             },
         ),
-    ];
+        (key::TIMES.into(), times_text),
+    ]);
     let mut names: Vec<String> = Vec::new();
     for c in &columns {
         names.push(c.name().to_string());
@@ -256,7 +335,7 @@ pub fn run(args: &SolveArgs) -> Result<(), CliError> {
     // Everything is checked: open the output only now (nothing is written on bad input).
     let out = output::open(args.out.as_deref())?;
     let rows = source.len();
-    let r = match args.engine {
+    let r = match args.engine() {
         Engine::Fast => {
             metadata.push(("engine".into(), "fast".into()));
             metadata.push((

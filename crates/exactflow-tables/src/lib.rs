@@ -9,6 +9,9 @@
 //!   `np.savez_compressed` write them);
 //! * [`dec`] — the exact decimal value of every printed number, and exact decisions
 //!   whose cost is bounded by the digits written, never by the exponents;
+//! * [`weights`] — initial weights in and out (`exactflow init`, `--init-file`);
+//! * [`provenance`] — the metadata keys that state a table's scenario, and reading the
+//!   scenario back from them (`--scenario-from`);
 //! * [`compare()`] — columns by name, rows by exactly equal `t`, `|c − r| ≤ atol +
 //!   rtol·|r|` decided exactly, the worst deviation per column, a typed [`Report`].
 //!
@@ -20,7 +23,9 @@
 
 pub mod compare;
 pub mod dec;
+pub mod provenance;
 pub mod read;
+pub mod weights;
 pub mod write;
 
 pub use compare::{compare, ColumnReport, Deviation, Failure, Options, Report};

@@ -13,3 +13,4 @@ mod mechanism;
 mod phase;
 mod phase_exponents;
 mod simulate;
+mod workflow;

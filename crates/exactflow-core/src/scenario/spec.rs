@@ -25,6 +25,11 @@ pub struct InitSpec {
     pub seed: Option<u64>,
     /// Gaussian: tie between layers (default none).
     pub tie: Option<Tie>,
+    /// A weights file (`init.file`, `--init-file`) holding `u0` and `w0`; a front end
+    /// reads it into [`InitSpec::u0`]/[`InitSpec::w0`] before validation (the core
+    /// knows no file format: `exactflow_tables::weights`). A path relative to a scenario
+    /// file is resolved against the file's directory when the file is read.
+    pub file: Option<std::path::PathBuf>,
 }
 
 /// A scenario under construction: any field may be absent. Layers combine with
@@ -90,6 +95,7 @@ impl ScenarioSpec {
         take!(init.sigma_w);
         take!(init.seed);
         take!(init.tie);
+        take!(init.file);
         self
     }
 
@@ -153,7 +159,7 @@ impl ScenarioSpec {
 
 impl InitSpec {
     fn inferred_kind(&self) -> Option<InitKind> {
-        if self.u0.is_some() || self.w0.is_some() {
+        if self.u0.is_some() || self.w0.is_some() || self.file.is_some() {
             Some(InitKind::Explicit)
         } else if self.width.is_some()
             || self.sigma_u.is_some()
@@ -194,6 +200,17 @@ impl InitSpec {
                 "width, sigma_u, sigma_w and seed apply to a gaussian initialization, not to explicit u0/w0",
             ));
         }
+        if let Some(path) = &self.file {
+            if self.u0.is_none() && self.w0.is_none() {
+                return Err(ScenarioError::invalid(
+                    Field::InitFile,
+                    format!(
+                        "{}: the weights file was not read (a front end reads it with exactflow_tables::weights before validation)",
+                        path.display()
+                    ),
+                ));
+            }
+        }
         let both = "an explicit initialization needs both u0 and w0";
         let u0 = self
             .u0
@@ -219,10 +236,10 @@ impl InitSpec {
     }
 
     fn validate_gaussian(&self) -> Result<Init, ScenarioError> {
-        if self.u0.is_some() || self.w0.is_some() {
+        if self.u0.is_some() || self.w0.is_some() || self.file.is_some() {
             return Err(ScenarioError::invalid(
                 Field::Init,
-                "u0/w0 cannot be combined with a gaussian initialization",
+                "u0/w0 (or a weights file) cannot be combined with a gaussian initialization",
             ));
         }
         let width = self.width.ok_or_else(|| {

@@ -16,6 +16,13 @@ pub fn read_toml_file(path: &std::path::Path) -> Result<ScenarioSpec, ScenarioEr
         source,
     })?;
     let mut spec = parse_toml(&text, &path.display().to_string())?;
+    // `[init] file` is relative to the scenario file.
+    if let Some(f) = &spec.init.file {
+        if f.is_relative() {
+            let dir = path.parent().unwrap_or(std::path::Path::new(""));
+            spec.init.file = Some(dir.join(f));
+        }
+    }
     if spec.name.is_none() {
         spec.name = path.file_stem().map(|s| s.to_string_lossy().into_owned());
     }
@@ -104,6 +111,13 @@ fn read_key(
         Field::SigmaW => spec.init.sigma_w = Some(toml_number(field, v)?),
         Field::Width => spec.init.width = Some(toml_u64(field, v)?),
         Field::Seed => spec.init.seed = Some(toml_u64(field, v)?),
+        Field::InitFile => {
+            let path = v
+                .as_str()
+                .filter(|p| !p.is_empty())
+                .ok_or_else(|| ScenarioError::invalid(field, "expected a path (a string)"))?;
+            spec.init.file = Some(std::path::PathBuf::from(path));
+        }
         Field::InitKind => {
             spec.init.kind = Some(match v.as_str() {
                 Some("gaussian") => InitKind::Gaussian,
