@@ -3,20 +3,29 @@
 # toolchain (libfuzzer-sys builds libFuzzer with the C++ compiler; rustc's stable
 # `-Cpasses=sancov-module` instruments the code; no sanitizer runtime is needed for safe Rust).
 #
-#   scripts/fuzz.sh build                 build the targets (fuzz/target/HOST/release/{tables,numbers,scenario})
+#   scripts/fuzz.sh build                 build the targets (fuzz/target/HOST/release/TARGET)
 #   scripts/fuzz.sh run TARGET [ARGS...]  run one target on its corpus (fuzz/corpus/TARGET, seeded
 #                                         from fuzz/seeds/TARGET), extra ARGS to libFuzzer
 #                                         (e.g. -runs=10000000, -max_total_time=600)
-#   scripts/fuzz.sh short                 every target for a few seconds (CI's budget)
+#   scripts/fuzz.sh short [SECS]          every target for a few seconds each (default 5: CI-sized)
+#   scripts/fuzz.sh campaign N            every target in turn for N executions (-runs=N), one job at
+#   scripts/fuzz.sh campaign T=N...       a time, under `nice -n 19` (or the targets named, N each);
+#                                         logs in $FUZZ_LOG (default fuzz/logs/) and FUZZ_LOG/summary.txt:
+#                                         executions per target (libFuzzer's stat::number_of_executed_units),
+#                                         exit status (0: no failure), artifacts written
 #   scripts/fuzz.sh cli [EXECS]           the whole-binary harness: the release `exactflow` run
 #                                         on mutated argv and files under a time and memory cap
 #                                         (crates/exactflow-cli/tests/fuzz_cli.rs; default 2000)
 #
 # Every run is capped: -timeout (seconds per input) and -rss_limit_mb / -malloc_limit_mb make a
 # hang or a blow-up a failure like a panic; the crashing input is written to fuzz/artifacts/.
-# Targets: tables (CSV/JSON/NPY/NPZ read, then compared under several option sets), numbers
-# (table decimals, the exact tolerance test, the scenario number parser), scenario (TOML ->
-# validate -> canonical TOML round trip).
+# Targets (fuzz/fuzz_targets/): tables (CSV/JSON/NPY/NPZ read, then compared under several
+# option sets), numbers (table decimals, the exact tolerance test, the scenario number parser),
+# scenario (TOML -> validate -> canonical TOML round trip), times (--times, --grid incl. log
+# grids, --times-file text/NPY through the CLI's own times_arg.rs; every point checked against
+# its exact value), roundtrip (the writer's CSV/JSON/NPY/NPZ at any digits, with hostile names,
+# metadata and values, read back and compared: values within the printed rounding, ball bounds
+# covering the ball, a table equal to itself and to its NPY).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root/fuzz"
@@ -24,6 +33,7 @@ export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4
 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
 -Cllvm-args=-sanitizer-coverage-trace-compares --cfg fuzzing -Cdebug-assertions -Coverflow-checks"
 caps=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048)
+targets=(tables numbers scenario times roundtrip)
 # An explicit --target keeps RUSTFLAGS off build scripts and proc macros (as cargo-fuzz does).
 triple="$(rustc -vV | sed -n 's/^host: //p')"
 build() { cargo build --release --bins --quiet --target "$triple"; }
@@ -42,7 +52,31 @@ run)
     ;;
 short)
     build
-    for t in tables numbers scenario; do run "$t" -max_total_time="${2:-5}" -print_final_stats=1; done
+    for t in "${targets[@]}"; do run "$t" -max_total_time="${2:-5}" -print_final_stats=1; done
+    ;;
+campaign)
+    # campaign N | campaign TARGET=N... : executions per target, one target at a time.
+    shift
+    log="${FUZZ_LOG:-$root/fuzz/logs}"
+    mkdir -p "$log"
+    build
+    specs=("$@")
+    if [ "${#specs[@]}" -eq 1 ] && [[ "${specs[0]}" != *=* ]]; then
+        specs=()
+        for t in "${targets[@]}"; do specs+=("$t=$1"); done
+    fi
+    for spec in "${specs[@]}"; do
+        t="${spec%%=*}"
+        rc=0
+        nice -n 19 "$0" run-built "$t" -runs="${spec#*=}" -print_final_stats=1 >"$log/$t.log" 2>&1 || rc=$?
+        n="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log/$t.log" | tail -1)"
+        echo "$(date -u +%FT%TZ) $t executions=${n:-0} exit=$rc artifacts=$(find artifacts -name "$t-*" | wc -l)" |
+            tee -a "$log/summary.txt"
+    done
+    ;;
+run-built)
+    shift
+    run "$@"
     ;;
 cli)
     cd "$root"

@@ -23,5 +23,9 @@ fuzz_target!(|data: &[u8]| {
     let back = exactflow_core::scenario::parse_toml(&canonical, "canonical")
         .and_then(|b| b.validate())
         .expect("canonical TOML reads back");
-    assert_eq!(back.canonical_toml(), canonical, "canonical TOML is a fixed point");
+    assert_eq!(
+        back.canonical_toml(),
+        canonical,
+        "canonical TOML is a fixed point"
+    );
 });

@@ -25,10 +25,21 @@ fuzz_target!(|data: &[u8]| {
     let names: Vec<String> = match &table.columns {
         Some(c) => c.clone(),
         None => (0..table.width)
-            .map(|i| if i == 0 { "t".to_string() } else { format!("c{i}") })
+            .map(|i| {
+                if i == 0 {
+                    "t".to_string()
+                } else {
+                    format!("c{i}")
+                }
+            })
             .collect(),
     };
-    for (rtol, atol) in [("0", "0"), ("1e-9", "1e-300"), ("1e999999", "0"), ("0", "1e-999999")] {
+    for (rtol, atol) in [
+        ("0", "0"),
+        ("1e-9", "1e-300"),
+        ("1e999999", "0"),
+        ("0", "1e-999999"),
+    ] {
         let mut o = Options::new(dec(rtol), dec(atol));
         o.columns = Some(names.clone());
         if let Ok(rep) = compare(&table, &table, &o) {

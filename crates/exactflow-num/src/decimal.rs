@@ -9,7 +9,8 @@
 
 use crate::Q;
 use num_bigint::BigInt;
-use num_traits::Zero;
+use num_integer::Integer;
+use num_traits::{Signed, Zero};
 use thiserror::Error;
 
 /// Largest decimal exponent magnitude accepted in number text (`1e-9999` is accepted,
@@ -179,17 +180,48 @@ pub fn parse_exact(text: &str) -> Result<Q, NumberError> {
         return Err(NumberError::NonFinite(s.to_string()));
     }
     if let Some((p, q)) = s.split_once('/') {
-        let p = decimal_to_q(p.trim(), s)?;
-        let q = decimal_to_q(q.trim(), s)?;
-        if q.is_zero() {
+        let (pm, pe) = decimal_parts(p.trim(), s)?;
+        let (qm, qe) = decimal_parts(q.trim(), s)?;
+        if qm.is_zero() {
             return Err(NumberError::ZeroDenominator(s.to_string()));
         }
-        return Ok(p / q);
+        // (pm/qm)·10^(pe − qe): the mantissas' gcd is the only general one (their size
+        // is bounded by the text); the power of ten shares only 2s and 5s with the
+        // reduced mantissas, cancelled directly.
+        if pm.is_zero() {
+            return Ok(Q::zero());
+        }
+        let g = pm.gcd(&qm);
+        let (mut a, mut b) = (pm / &g, qm / &g);
+        if b.is_negative() {
+            a = -a;
+            b = -b;
+        }
+        let e = pe - qe;
+        let k = e.unsigned_abs() as usize;
+        return Ok(if e >= 0 {
+            let (b, twos, fives) = cancel_twos_fives(b, k);
+            let a = (a * num_traits::pow(BigInt::from(5u32), k - fives)) << (k - twos);
+            Q::new_raw(a, b)
+        } else {
+            let (a, twos, fives) = cancel_twos_fives(a, k);
+            Q::new_raw(
+                a,
+                (b * num_traits::pow(BigInt::from(5u32), k - fives)) << (k - twos),
+            )
+        });
     }
-    decimal_to_q(s, s)
+    let (m, e) = decimal_parts(s, s)?;
+    let k = e.unsigned_abs() as usize;
+    Ok(if e >= 0 {
+        Q::from_integer(m * num_traits::pow(BigInt::from(10u32), k))
+    } else {
+        over_power_of_ten(m, k)
+    })
 }
 
-fn decimal_to_q(s: &str, whole: &str) -> Result<Q, NumberError> {
+/// A decimal's signed mantissa and exponent: its value is `m·10^e`.
+fn decimal_parts(s: &str, whole: &str) -> Result<(BigInt, i64), NumberError> {
     let parts = scan_decimal(s, 6).map_err(|e| match e {
         ScanError::Malformed => NumberError::Malformed(whole.to_string()),
         ScanError::ExponentTooLong => NumberError::ExponentTooLarge(whole.to_string()),
@@ -204,12 +236,56 @@ fn decimal_to_q(s: &str, whole: &str) -> Result<Q, NumberError> {
     } else {
         parts.mantissa
     };
-    let pow = num_traits::pow(BigInt::from(10u32), parts.exp10.unsigned_abs() as usize);
-    Ok(if parts.exp10 >= 0 {
-        Q::from_integer(mantissa * pow)
-    } else {
-        Q::new(mantissa, pow)
-    })
+    Ok((mantissa, parts.exp10))
+}
+
+/// `m / 10^k` in lowest terms. The only common factors are 2s and 5s, so they are
+/// counted and divided out directly: a general gcd (what `Q::new` would run) costs
+/// quadratic time in the size of `10^k`, tens of milliseconds for `1e-9999`.
+fn over_power_of_ten(m: BigInt, k: usize) -> Q {
+    if m.is_zero() {
+        return Q::zero();
+    }
+    let (m, twos, fives) = cancel_twos_fives(m, k);
+    let den = num_traits::pow(BigInt::from(5u32), k - fives) << (k - twos);
+    Q::new_raw(m, den)
+}
+
+/// `m` divided by `2^twos·5^fives`, as many of each as divide it, at most `k` each.
+fn cancel_twos_fives(m: BigInt, k: usize) -> (BigInt, usize, usize) {
+    if m.is_zero() {
+        return (m, 0, 0);
+    }
+    let twos = m.trailing_zeros().map_or(0, |t| (t as usize).min(k));
+    let mut m = m >> twos;
+    let mut fives = 0usize;
+    // Divide by 5^j, j ≤ 27 (5^27 < 2^63), while it divides and 5s remain to cancel.
+    while fives < k {
+        let j = (k - fives).min(27);
+        let p = BigInt::from(5u64.pow(j as u32));
+        let (q, r) = m.div_rem(&p);
+        if r.is_zero() {
+            m = q;
+            fives += j;
+        } else if j == 1 {
+            break;
+        } else {
+            // Fewer than j fives left: find them one at a time.
+            let five = BigInt::from(5u32);
+            let mut left = j - 1;
+            loop {
+                let (q, r) = m.div_rem(&five);
+                if !r.is_zero() || left == 0 {
+                    break;
+                }
+                m = q;
+                fives += 1;
+                left -= 1;
+            }
+            break;
+        }
+    }
+    (m, twos, fives)
 }
 
 #[cfg(test)]

@@ -213,17 +213,34 @@ fn read_csv(text: &str) -> Result<Table, ReadError> {
             break;
         }
     }
+    let body = text.get(body_start..).unwrap_or("");
+    // Untrimmed: a quoted name keeps its spaces (`" a"`, as the writer quotes it); an
+    // unquoted one is trimmed below (`t, z` by hand). Cells are trimmed as they parse.
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .trim(csv::Trim::All)
+        .trim(csv::Trim::None)
         .comment(Some(b'#'))
-        .from_reader(text.get(body_start..).unwrap_or("").as_bytes());
-    let mut columns: Vec<String> = rdr
+        .from_reader(body.as_bytes());
+    let header = rdr
         .headers()
         .map_err(|e| ReadError::Csv(format!("header: {e}")))?
+        .clone();
+    let raw_header = usize::try_from(rdr.position().byte())
+        .ok()
+        .and_then(|end| body.get(..end))
+        .unwrap_or(body);
+    let quoted = quoted_fields(raw_header);
+    let mut columns: Vec<String> = header
         .iter()
-        .map(str::to_string)
+        .enumerate()
+        .map(|(i, c)| {
+            if quoted.get(i).copied().unwrap_or(false) {
+                c.to_string()
+            } else {
+                c.trim().to_string()
+            }
+        })
         .collect();
     if columns.is_empty() || (columns.len() == 1 && columns[0].is_empty()) {
         return Err(ReadError::NoHeader);
@@ -276,6 +293,51 @@ fn read_csv(text: &str) -> Result<Table, ReadError> {
         columns: Some(columns),
         rows,
     })
+}
+
+/// Which fields of a raw CSV header line (with `"` quoting, `""` an escaped quote) are
+/// quoted: their first character is `"` (as the CSV reader tells a quoted field).
+fn quoted_fields(raw: &str) -> Vec<bool> {
+    let mut out = Vec::new();
+    let mut at_start = true;
+    let mut in_quotes = false;
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_quotes {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                } else {
+                    in_quotes = false;
+                }
+            }
+            continue;
+        }
+        match c {
+            '"' if at_start => {
+                out.push(true);
+                at_start = false;
+                in_quotes = true;
+            }
+            ',' => {
+                if at_start {
+                    out.push(false);
+                }
+                at_start = true;
+            }
+            '\n' | '\r' => break,
+            _ => {
+                if at_start {
+                    out.push(false);
+                }
+                at_start = false;
+            }
+        }
+    }
+    if at_start {
+        out.push(false);
+    }
+    out
 }
 
 // ---- JSON ------------------------------------------------------------------------

@@ -228,9 +228,15 @@ pub struct TableWriter {
     renderer: Renderer,
 }
 
-/// Appends `s` as a CSV field, quoted when it needs to be.
+/// Appends `s` as a CSV field, quoted when it needs to be: a separator, quote or line
+/// break inside, blanks at either end (a reader trims unquoted fields), or a leading `#`
+/// (a comment line to a CSV reader).
 pub(crate) fn csv_field(s: &str, out: &mut Vec<u8>) {
-    if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
+    if s.contains([',', '"', '\n', '\r'])
+        || s.starts_with(char::is_whitespace)
+        || s.ends_with(char::is_whitespace)
+        || s.starts_with('#')
+    {
         out.push(b'"');
         out.extend_from_slice(s.replace('"', "\"\"").as_bytes());
         out.push(b'"');

@@ -692,3 +692,31 @@ fn mutated_tables_are_read_or_refused_never_a_panic() {
         "{read} read, {compared} compared"
     );
 }
+
+/// Found by fuzzing (fuzz/fuzz_targets/roundtrip.rs): a CSV column name with blanks at
+/// an end (` `, a form feed) came back trimmed — empty, so the table was refused — and a
+/// first name starting with `#` made the header a comment line. The writer quotes such
+/// names; the reader keeps a quoted name as written and trims only unquoted ones.
+#[test]
+fn csv_names_with_blanks_or_a_hash_read_back_as_written() {
+    use crate::write::{Cell as W, Format as F};
+    let cols = ["#t", " ", "a ", "\u{c}", "\u{a0}b", "c,\"d\"", "# e: f"];
+    let header = Header {
+        metadata: vec![("k".into(), "v".into())],
+        columns: cols.iter().map(|s| s.to_string()).collect(),
+        rows: Some(1),
+    };
+    let mut w = TableWriter::new(Output::memory(), F::Csv, Digits::Shortest, header).unwrap();
+    w.row(&[W::F64(0.5); 7]).unwrap();
+    let bytes = w.finish(&[]).unwrap().into_bytes();
+    let t =
+        read_bytes(&bytes).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&bytes)));
+    assert_eq!(t.columns.unwrap(), cols);
+    assert_eq!(t.metadata, vec![("k".into(), "v".into())]);
+    assert_eq!(t.rows.len(), 1);
+    assert_eq!(t.rows[0][6].f, 0.5);
+    // Unquoted names are still trimmed (hand-written `t, z`), quoted ones kept.
+    let t = table("t , z,\" w \"\n0, 1, 2\n");
+    assert_eq!(t.columns, names("t,z, w "));
+    assert_eq!(t.rows[0][2].f, 2.0);
+}
