@@ -68,7 +68,7 @@ campaign)
     for spec in "${specs[@]}"; do
         t="${spec%%=*}"
         rc=0
-        nice -n 19 "$0" run-built "$t" -runs="${spec#*=}" -print_final_stats=1 >"$log/$t.log" 2>&1 || rc=$?
+        nice -n 19 "$root/scripts/fuzz.sh" run-built "$t" -runs="${spec#*=}" -print_final_stats=1 >"$log/$t.log" 2>&1 || rc=$?
         n="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log/$t.log" | tail -1)"
         echo "$(date -u +%FT%TZ) $t executions=${n:-0} exit=$rc artifacts=$(find artifacts -name "$t-*" | wc -l)" |
             tee -a "$log/summary.txt"
