@@ -26,6 +26,13 @@
 # its exact value), roundtrip (the writer's CSV/JSON/NPY/NPZ at any digits, with hostile names,
 # metadata and values, read back and compared: values within the printed rounding, ball bounds
 # covering the ball, a table equal to itself and to its NPY).
+#
+# Reproducing the campaign (issue 11): `scripts/fuzz.sh campaign numbers=4000000 times=2000000
+# tables=2000000 scenario=1000000 roundtrip=300000` (in-process, one target at a time), then
+# `scripts/fuzz.sh cli 20000` (whole binary). CI stays short: `cargo test` runs fuzz_cli's
+# default budget (seconds); `scripts/fuzz.sh short` is ~5 s per target plus the build.
+# Reached on 2026-12-02 (main 468a552 + the fixes below), 2 shared cores at nice 19, logs in
+# /work/fuzzlog/campaign/ — CAMPAIGN_FIGURES
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root/fuzz"

@@ -60,7 +60,7 @@ fn over_power_of_ten_is_reduced_exactly() {
         let b = (next() % 70) as usize;
         let core: BigInt = BigInt::from(next() % 1000) * 3 + 1;
         let mut m: BigInt = (core << a) * num_traits::pow(BigInt::from(5u32), b);
-        if next() % 2 == 0 {
+        if next().is_multiple_of(2) {
             m = -m;
         }
         let k = (next() % 90) as usize;
@@ -96,11 +96,11 @@ fn ratios_of_decimals_are_reduced_exactly() {
         state ^= state << 17;
         state
     };
-    let mut text = |next: &mut dyn FnMut() -> u64| {
+    let text = |next: &mut dyn FnMut() -> u64| {
         let m = [0, 1, 2, 5, 10, 12, 125, 640, 3000][(next() % 9) as usize]
             * (next() % 50 + 1)
-            * if next() % 4 == 0 { 0 } else { 1 };
-        let sign = if next() % 3 == 0 { "-" } else { "" };
+            * if next().is_multiple_of(4) { 0 } else { 1 };
+        let sign = if next().is_multiple_of(3) { "-" } else { "" };
         let e = (next() % 61) as i64 - 30;
         format!("{sign}{m}e{e}")
     };
