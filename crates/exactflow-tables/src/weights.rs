@@ -10,7 +10,9 @@
 //! exact decimal value). A weight that is not a float64 (a Gaussian draw `σ·g` with
 //! `σ = 10⁻³`, say) is written as its nearest double *and*, in the metadata entries
 //! [`U0_EXACT`] / [`W0_EXACT`], as the exact rational of every entry (`p/q` text,
-//! comma-separated: `[fractions.Fraction(s) for s in meta["u0_exact"].split(",")]`). A
+//! comma-separated: `[fractions.Fraction(s) for s in meta["u0_exact"].split(",")]`); in
+//! CSV and JSON, whose cells read back as the decimal printed, also for a double whose
+//! shortest text is another number (`0.1`'s prints as `0.1`, which reads as 1/10). A
 //! reader uses the exact values when they are there and each rounds to the stored
 //! double; an array changed after export (its exact entry no longer rounding to it) is
 //! an error, so that a stale exact copy is never used silently.
@@ -101,6 +103,17 @@ pub enum WeightsError {
 /// Whether `q` is a double exactly (so its float64 needs no exact copy).
 pub fn is_double(q: &Q) -> bool {
     f64_to_q_exact(q_to_f64_nearest(q)).is_some_and(|f| &f == q)
+}
+
+/// Whether `q`, written in `format` as its nearest double, reads back as `q` itself: in a
+/// binary format when `q` is a double; in CSV and JSON, whose cells are read as the exact
+/// decimal printed (the shortest text of the double), when that decimal is `q`.
+fn reads_back(q: &Q, format: Format) -> bool {
+    let f = q_to_f64_nearest(q);
+    match format {
+        Format::Csv | Format::Json => parse_exact(&format!("{f:e}")).is_ok_and(|p| &p == q),
+        Format::Npy | Format::Npz => is_double(q),
+    }
 }
 
 /// Reads the weights of `path` (any table [`read_path`] reads; see the module docs).
@@ -207,7 +220,9 @@ fn exact_entries(
 
 /// Writes `u0`, `w0` as a weights table to `out` in `format`: the nearest double of each
 /// entry, `metadata` first, then (formats with metadata) [`U0_EXACT`] / [`W0_EXACT`] for
-/// a layer with an entry that is not a double. Returns the output, to be committed,
+/// a layer with an entry that would not read back exactly — not a double (NPZ), or not
+/// the decimal printed for its double (CSV, JSON: a double such as `0.1`'s prints as
+/// `0.1`, which reads back as 1/10). Returns the output, to be committed,
 /// and whether exact values were lost (a plain NPY has no metadata).
 ///
 /// # Errors
@@ -220,7 +235,7 @@ pub fn write_weights(
 ) -> Result<(Output, bool), WriteError> {
     let mut lossy = false;
     for (key, v) in [(U0_EXACT, &weights.u0), (W0_EXACT, &weights.w0)] {
-        if v.iter().all(is_double) {
+        if v.iter().all(|q| reads_back(q, format)) {
             continue;
         }
         if format == Format::Npy {

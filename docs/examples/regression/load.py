@@ -1,4 +1,5 @@
 import json
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,19 @@ a_n = np.load("reference.npy")
 df_n = pd.DataFrame(np.load("reference.npy"), columns=cols)
 pf_n = pl.from_numpy(np.load("reference.npy"), schema=cols)
 
-for x in (a["loss"], df["loss"], pf["loss"], a_j[:, 4], df_j["loss"], pf_j["loss"], a_n[:, 4], df_n["loss"], pf_n["loss"]):
+# NPZ: one float64 vector per column, named, and the metadata as a JSON string.
+f = np.load("reference.npz"); a_z = f["loss"]; meta = json.loads(str(f["metadata"]))
+df_z = pd.DataFrame({k: f[k] for k in f.files if k != "metadata"})
+pf_z = pl.DataFrame({k: f[k] for k in f.files if k != "metadata"})
+
+# Weights (exactflow init): float64 u0, w0; the exact values, where they are not doubles, in the metadata.
+for name in ["weights.npz", "weights_saddle.npz"]:  # exactflow init --preset kernel | saddle --out ...
+    g = np.load(name); u0, w0 = g["u0"], g["w0"]; m = json.loads(str(g["metadata"]))
+    u0_exact = [Fraction(s) for s in m["u0_exact"].split(",")] if "u0_exact" in m else [Fraction(x) for x in u0]
+    assert all(float(q) == x for q, x in zip(u0_exact, u0)) and len(u0) == int(m["width"])
+    assert ("u0_exact" in m) == (name == "weights_saddle.npz")  # sigma = 1 draws are doubles; 0.1 ones are not
+
+for x in (a["loss"], df["loss"], pf["loss"], a_j[:, 4], df_j["loss"], pf_j["loss"], a_n[:, 4], df_n["loss"], pf_n["loss"], a_z, df_z["loss"], pf_z["loss"]):
     assert np.allclose(np.asarray(x), df["loss"].to_numpy(), rtol=1e-12, atol=0), x
+assert meta["model.gamma"] == "9/10" and list(df_z.columns) == cols
 print("every loader reads the same loss column")

@@ -89,6 +89,36 @@ fn init_then_init_file_reproduces_every_preset() {
 }
 
 #[test]
+fn every_weights_format_reproduces_a_draw_of_doubles() {
+    // The kernel preset draws with σ = 1: every weight is a double. CSV and JSON print
+    // the shortest text of each, which reads back as a decimal, not the double: their
+    // exact values must come along for the run to start from the same weights.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let reference = ok(&exactflow(&[
+        "solve", "--preset", "kernel", "--times", TIMES,
+    ]));
+    for ext in ["npz", "npy", "csv", "json"] {
+        let w = path(dir.path(), &format!("k.{ext}"));
+        let o = exactflow(&["init", "--preset", "kernel", "--out", &w]);
+        ok(&o);
+        assert!(stderr(&o).is_empty(), "{ext}: {}", stderr(&o));
+        let t = read_path(Path::new(&w)).expect("read");
+        let text = matches!(ext, "csv" | "json");
+        assert_eq!(meta(&t, "u0_exact").is_some(), text, "{ext}");
+        let o = exactflow(&[
+            "solve",
+            "--preset",
+            "kernel",
+            "--init-file",
+            &w,
+            "--times",
+            TIMES,
+        ]);
+        assert_eq!(rows(&ok(&o)), rows(&reference), "{ext}");
+    }
+}
+
+#[test]
 fn init_writes_the_draw_as_float64_with_its_exact_values() {
     let dir = tempfile::tempdir().expect("tempdir");
     let w = path(dir.path(), "w.npz");
