@@ -2,7 +2,6 @@
 //! comparison, bad options exit 2.
 
 use crate::support::exactflow;
-use std::process::{Command, Output};
 
 #[test]
 fn every_preset_certifies() {

@@ -1,7 +1,7 @@
 //! Integration tests of `exactflow check`: reports, exit codes, points, input errors.
 
 use crate::support::{assert_input_error, exactflow, stderr, stdout};
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// The README example as flags: η_u η_w = 0.91 is not a square.
 const EXAMPLE: &[&str] = &[

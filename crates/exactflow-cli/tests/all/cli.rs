@@ -2,7 +2,7 @@
 
 use crate::support::{assert_input_error, exactflow, stderr, stdout};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
     let p = dir.join(name);

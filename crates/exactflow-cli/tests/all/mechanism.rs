@@ -3,7 +3,6 @@
 //! presets get theirs; text and JSON reports; input errors exit 2.
 
 use crate::support::exactflow;
-use std::process::{Command, Output};
 
 fn label(args: &[&str]) -> (String, serde_json::Value) {
     let mut all = vec!["mechanism", "--format", "json"];

@@ -2,7 +2,6 @@
 //! rational exponents — checked against the defining inequalities recomputed here.
 
 use crate::support::exactflow;
-use std::process::{Command, Output};
 
 /// `p/q` or integer text as (numerator, denominator).
 fn rat(s: &str) -> (i64, i64) {
