@@ -3,7 +3,7 @@
 //! not, 2 on bad input.
 
 use crate::error::CliError;
-use crate::output::emit;
+use crate::output::{emit, Progress};
 use crate::scenario_args::ScenarioArgs;
 use clap::{Args, ValueEnum};
 use exactflow_certify::{certify, Certification, CertifyError, Options};
@@ -71,11 +71,17 @@ pub fn run(args: &CertifyArgs) -> Result<(), CliError> {
         points: args.points,
         ..Options::default()
     };
+    // About a second of work from ~10^5 digit-points on (the mp reference dominates).
+    let progress = Progress::spinner(
+        "certify",
+        u64::from(args.digits) * args.points as u64 >= 100_000,
+    );
     let c = certify(&scenario, &opts).map_err(|e| match e {
         CertifyError::Digits(_) => CliError::usage("--digits", e.to_string()),
         CertifyError::Points(_) => CliError::usage("--points", e.to_string()),
         CertifyError::Rational(m) => CliError::usage("scenario", m),
     })?;
+    progress.finish();
     let name = scenario.name.clone().unwrap_or_else(|| "(flags)".into());
     let bytes = match args.format {
         CertifyFormat::Text => render_text(&c, &name).into_bytes(),

@@ -193,6 +193,21 @@ impl Progress {
         Progress(Some(b))
     }
 
+    /// A spinner with the elapsed time, for work whose steps the library does not report
+    /// (shown only on a terminal and only when `worth` says the work is long).
+    pub fn spinner(label: &str, worth: bool) -> Progress {
+        if !worth || !std::io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let b = indicatif::ProgressBar::new_spinner();
+        b.set_style(
+            indicatif::ProgressStyle::with_template(&format!("{label} {{spinner}} {{elapsed}}"))
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        b.enable_steady_tick(std::time::Duration::from_millis(200));
+        Progress(Some(b))
+    }
+
     /// Advances by `n`.
     pub fn inc(&self, n: u64) {
         if let Some(b) = &self.0 {

@@ -377,3 +377,106 @@ fn chunks_appended_in_order_are_the_rows_written_directly() {
         }
     }
 }
+
+/// Writer → reader, every format: the reader sees the writer's columns, metadata (header
+/// then trailer, in order, keys and values — newlines in CSV become spaces, as
+/// documented) and values: decimal cells with the text written, binary cells the
+/// nearest double of each value.
+#[test]
+fn what_the_writer_writes_the_reader_reads_back() {
+    use crate::read::{read_bytes, Format as RFormat, Kind};
+    let mid = Float::with_val(200, 2).sqrt();
+    let rad = Float::with_val(64, 1e-50);
+    let third = parse_exact("1/3").unwrap();
+    let h = || Header {
+        metadata: vec![
+            ("engine".into(), "mp".into()),
+            ("note".into(), "two\nlines, \"quoted\": yes".into()),
+            ("empty".into(), String::new()),
+        ],
+        columns: vec!["t".into(), "z".into(), "z_err".into(), "x".into()],
+        rows: None,
+    };
+    let trailer = vec![
+        ("working_precision_bits".into(), "256".into()),
+        ("uncertified_cells".into(), "0".into()),
+    ];
+    let rows = |j: u64| {
+        [
+            Cell::Ratio {
+                num: j as u128,
+                den: 3,
+            },
+            Cell::Ball {
+                mid: &mid,
+                rad: &rad,
+            },
+            if j == 0 {
+                Cell::Exact(&third)
+            } else {
+                Cell::F64(-1.5e-300 * j as f64)
+            },
+        ]
+    };
+    for (format, rformat) in [
+        (Format::Csv, RFormat::Csv),
+        (Format::Json, RFormat::Json),
+        (Format::Npy, RFormat::Npy),
+        (Format::Npz, RFormat::Npz),
+    ] {
+        let mut w = TableWriter::new(Output::memory(), format, Digits::Fixed(40), h()).unwrap();
+        for j in 0..3 {
+            w.row(&rows(j)).unwrap();
+        }
+        let bytes = w.finish(&trailer).unwrap().into_bytes();
+        let t = read_bytes(&bytes).unwrap();
+        assert_eq!(t.format, rformat);
+        assert_eq!(t.width, 4);
+        assert_eq!(t.rows.len(), 3, "{format:?}");
+        let all: Vec<(String, String)> = h().metadata.into_iter().chain(trailer.clone()).collect();
+        match format {
+            Format::Npy => {
+                assert_eq!(t.columns, None);
+                assert!(t.metadata.is_empty());
+            }
+            _ => {
+                assert_eq!(t.columns.as_deref(), Some(&h().columns[..]), "{format:?}");
+                let want: Vec<(String, String)> = if format == Format::Csv {
+                    all.iter()
+                        .map(|(k, v)| (k.clone(), v.replace('\n', " ")))
+                        .collect()
+                } else {
+                    all.clone()
+                };
+                assert_eq!(t.metadata, want, "{format:?}");
+            }
+        }
+        // Values: the exact time j/3, the ball's midpoint and bound, the third column.
+        let sqrt2 = "1.414213562373095048801688724209698078570e0";
+        for (j, row) in t.rows.iter().enumerate() {
+            let x_q = if j == 0 {
+                third.clone()
+            } else {
+                exactflow_core::number::f64_to_q_exact(-1.5e-300 * j as f64).unwrap()
+            };
+            let t_q = Q::new((j as i64).into(), 3.into());
+            let z_err = "5.1e-40";
+            if matches!(format, Format::Npy | Format::Npz) {
+                assert!(row.iter().all(|c| c.kind == Kind::F64));
+                assert_eq!(row[0].f, q_to_f64(&t_q));
+                assert_eq!(row[1].f, mid.to_f64());
+                assert_eq!(row[2].f, z_err.parse::<f64>().unwrap());
+                assert_eq!(row[3].f, q_to_f64(&x_q));
+            } else {
+                assert_eq!(row[0].text(), format_q_sci(&t_q, 40));
+                assert_eq!(row[1].text(), sqrt2);
+                assert_eq!(row[2].text(), z_err);
+                assert_eq!(row[3].text(), format_q_sci(&x_q, 40));
+            }
+        }
+    }
+}
+
+fn q_to_f64(q: &Q) -> f64 {
+    exactflow_core::number::q_to_f64_nearest(q)
+}
