@@ -71,11 +71,8 @@ pub fn run(args: &CertifyArgs) -> Result<(), CliError> {
         points: args.points,
         ..Options::default()
     };
-    // About a second of work from ~10^5 digit-points on (the mp reference dominates).
-    let progress = Progress::spinner(
-        "certify",
-        u64::from(args.digits) * args.points as u64 >= 100_000,
-    );
+    // Seconds of work, even at the defaults (the Taylor oracle, the exact checker).
+    let progress = Progress::spinner("certify", true);
     let c = certify(&scenario, &opts).map_err(|e| match e {
         CertifyError::Digits(_) => CliError::usage("--digits", e.to_string()),
         CertifyError::Points(_) => CliError::usage("--points", e.to_string()),

@@ -13,4 +13,5 @@ mod mechanism;
 mod phase;
 mod phase_exponents;
 mod simulate;
+mod tables_out;
 mod workflow;
