@@ -7,7 +7,7 @@ use exactflow_core::number::{f64_to_q_exact, Q};
 use exactflow_core::Observables;
 use exactflow_mp::ball::Ball;
 use exactflow_mp::MpSolution;
-use exactflow_tests::{reference, scenario_from_f64, Lcg, RefObs};
+use exactflow_tests::{example_f64, reference, scenario_from_f64, Lcg, RefObs};
 use rug::ops::Pow;
 use rug::Float;
 
@@ -129,15 +129,7 @@ fn precision_p_overlaps_precision_2p() {
 #[test]
 fn certified_40_digits_late_in_training() {
     // The CLI example scenario, at ωt = 150 (residual ≈ e^-150): 36+ correct digits.
-    let s = scenario_from_f64(
-        0.9,
-        0.7,
-        1.3,
-        1.1,
-        -2.5,
-        &[0.1, -0.2, 0.3],
-        &[0.5, 0.1, -0.7],
-    );
+    let s = example_f64(-2.5);
     let red = s.reduction();
     let omega = exactflow_fast::FastSolution::from_reduction(&red).omega();
     let t = 150.0 / omega;
@@ -304,15 +296,7 @@ fn lean_and_certified_evaluations_contain_the_reference() {
 #[test]
 fn certified_1000_digits_are_proven() {
     use exactflow_core::{Column as C, Need};
-    let s = scenario_from_f64(
-        0.9,
-        0.7,
-        1.3,
-        1.1,
-        2.5,
-        &[0.1, -0.2, 0.3],
-        &[0.5, 0.1, -0.7],
-    );
+    let s = example_f64(2.5);
     let sol = MpSolution::new(s.reduction());
     let times: Vec<Q> = (0..12).map(|j| Q::new((j * j).into(), 7.into())).collect();
     let need = Need::from_columns(&[C::Z, C::Residual, C::Ntk, C::Alignment, C::Loss]);
@@ -337,15 +321,7 @@ fn certified_1000_digits_are_proven() {
 #[test]
 fn hundred_thousand_digits_smoke() {
     use exactflow_core::{Column as C, Need};
-    let s = scenario_from_f64(
-        0.9,
-        0.7,
-        1.3,
-        1.1,
-        2.5,
-        &[0.1, -0.2, 0.3],
-        &[0.5, 0.1, -0.7],
-    );
+    let s = example_f64(2.5);
     let sol = MpSolution::new(s.reduction());
     let t = [Q::new(3.into(), 2.into())];
     let need = Need::from_columns(&[C::Z, C::Residual, C::Ntk, C::Alignment]);

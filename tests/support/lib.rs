@@ -226,6 +226,20 @@ pub fn scenario_from_f64(
     .expect("valid scenario")
 }
 
+/// The example scenario of the README and docs/cli.md with its numbers read as `f64`
+/// (`0.1` is the double nearest 1/10), and `E[xy] = exy`.
+pub fn example_f64(exy: f64) -> Scenario {
+    scenario_from_f64(
+        0.9,
+        0.7,
+        1.3,
+        1.1,
+        exy,
+        &[0.1, -0.2, 0.3],
+        &[0.5, 0.1, -0.7],
+    )
+}
+
 /// The initial weights of a scenario as `f64` (exact for scenarios built from `f64`).
 pub fn weights_f64(s: &Scenario) -> (Vec<f64>, Vec<f64>) {
     let (u, w) = match &s.init {

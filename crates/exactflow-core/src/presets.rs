@@ -21,6 +21,22 @@ pub const PRESETS: [&str; 5] = ["alignment", "disalignment", "rescaling", "kerne
 /// The preset `solve` runs when given no scenario at all.
 pub const DEFAULT_PRESET: &str = "alignment";
 
+/// The example scenario of `README.md` and `docs/cli.md` (their TOML block without the
+/// comments): width 3 with explicit weights, `η_u ≠ η_w`, `E[xy] < 0`. Tests across the
+/// workspace start from it and mutate it; `tests/scenario.rs` checks it is the documents'
+/// example.
+pub const EXAMPLE_TOML: &str = r#"[model]
+gamma = "0.9"
+eta_u = "0.7"
+eta_w = "13/10"
+[data]
+exx = "1.1"
+exy = "-2.5"
+[init]
+u0 = ["0.1", "-0.2", "0.3"]
+w0 = ["0.5", "0.1", "-0.7"]
+"#;
+
 fn q(s: &str) -> Q {
     // ok: preset literals below are valid number text (covered by the presets test).
     parse_exact(s).unwrap_or_default()

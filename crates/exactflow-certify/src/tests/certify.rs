@@ -2,19 +2,7 @@
 use super::*;
 
 fn example() -> Scenario {
-    let toml = r#"
-[model]
-gamma = "0.9"
-eta_u = "0.7"
-eta_w = "13/10"
-[data]
-exx = "1.1"
-exy = "-2.5"
-[init]
-u0 = ["0.1", "-0.2", "0.3"]
-w0 = ["0.5", "0.1", "-0.7"]
-"#;
-    exactflow_core::scenario::parse_toml(toml, "t")
+    exactflow_core::scenario::parse_toml(exactflow_core::presets::EXAMPLE_TOML, "t")
         .unwrap()
         .validate()
         .unwrap()

@@ -4,26 +4,11 @@ use crate::support::{assert_input_error, exactflow, stderr, stdout};
 use std::process::Output;
 
 /// The README example as flags: η_u η_w = 0.91 is not a square.
-const EXAMPLE: &[&str] = &[
-    "--gamma",
-    "0.9",
-    "--eta-u",
-    "0.7",
-    "--eta-w",
-    "13/10",
-    "--exx",
-    "1.1",
-    "--exy",
-    "-2.5",
-    "--u0",
-    "0.1,-0.2,0.3",
-    "--w0",
-    "0.5,0.1,-0.7",
-];
+use crate::support::EXAMPLE_FLAGS as EXAMPLE;
 
 fn check(extra: &[&str]) -> Output {
     let mut args = vec!["check"];
-    args.extend_from_slice(EXAMPLE);
+    args.extend_from_slice(&EXAMPLE);
     args.extend_from_slice(extra);
     exactflow(&args)
 }

@@ -10,20 +10,7 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
     p.display().to_string()
 }
 
-const EXAMPLE: &str = r#"
-[model]
-gamma = "0.9"
-eta_u = "0.7"
-eta_w = "13/10"
-[data]
-exx = "1.1"
-exy = "-2.5"
-[init]
-u0 = ["0.1", "-0.2", "0.3"]
-w0 = ["0.5", "0.1", "-0.7"]
-"#;
-
-/// Asserts exit status 2, exactly one line on stderr containing `field`, and no stdout.
+use exactflow_core::presets::EXAMPLE_TOML as EXAMPLE;
 
 #[test]
 fn solve_without_arguments_prints_the_default_preset_table() {
@@ -42,59 +29,23 @@ fn solve_without_arguments_prints_the_default_preset_table() {
 }
 
 #[test]
-fn scenario_file_with_zero_learning_rate_exits_2_naming_the_field() {
-    let d = tempfile::tempdir().unwrap();
-    let f = write(
-        d.path(),
-        "s.toml",
-        &EXAMPLE.replace("eta_u = \"0.7\"", "eta_u = \"0\""),
-    );
-    assert_input_error(
-        &exactflow(&["solve", "--scenario", &f, "--times", "0,1"]),
-        "model.eta_u",
-    );
-}
-
-#[test]
-fn scenario_file_with_negative_exx_exits_2() {
-    let d = tempfile::tempdir().unwrap();
-    let f = write(
-        d.path(),
-        "s.toml",
-        &EXAMPLE.replace("exx = \"1.1\"", "exx = \"-1\""),
-    );
-    assert_input_error(
-        &exactflow(&["solve", "--scenario", &f, "--times", "0,1"]),
-        "data.exx",
-    );
-}
-
-#[test]
-fn scenario_file_with_malformed_number_exits_2() {
-    let d = tempfile::tempdir().unwrap();
-    let f = write(
-        d.path(),
-        "s.toml",
-        &EXAMPLE.replace("\"-0.2\"", "\"-0.2x\""),
-    );
-    assert_input_error(
-        &exactflow(&["solve", "--scenario", &f, "--times", "0,1"]),
-        "init.u0[1]",
-    );
-}
-
-#[test]
-fn scenario_file_with_mismatched_lengths_exits_2() {
-    let d = tempfile::tempdir().unwrap();
-    let f = write(
-        d.path(),
-        "s.toml",
-        &EXAMPLE.replace("\"0.1\", \"-0.7\"]", "\"0.1\"]"),
-    );
-    assert_input_error(
-        &exactflow(&["solve", "--scenario", &f, "--times", "0,1"]),
-        "init.w0",
-    );
+fn scenario_file_with_a_bad_field_exits_2_naming_the_field() {
+    // (what the example's text becomes, the field the message names)
+    for (from, to, field) in [
+        ("eta_u = \"0.7\"", "eta_u = \"0\"", "model.eta_u"),
+        ("exx = \"1.1\"", "exx = \"-1\"", "data.exx"),
+        ("\"-0.2\"", "\"-0.2x\"", "init.u0[1]"),
+        ("\"0.1\", \"-0.7\"]", "\"0.1\"]", "init.w0"),
+    ] {
+        let d = tempfile::tempdir().unwrap();
+        let mutated = EXAMPLE.replace(from, to);
+        assert_ne!(mutated, EXAMPLE, "{from} is in the example");
+        let f = write(d.path(), "s.toml", &mutated);
+        assert_input_error(
+            &exactflow(&["solve", "--scenario", &f, "--times", "0,1"]),
+            field,
+        );
+    }
 }
 
 #[test]
@@ -891,4 +842,24 @@ fn a_long_table_streams_in_bounded_memory() {
         128 + 2_000_000 * 9 * 8
     );
     assert!(peak_kb < 64 * 1024, "peak RSS {peak_kb} kB");
+}
+
+#[test]
+fn the_example_flags_are_the_example_file() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "s.toml", EXAMPLE);
+    let rows = |o: Output| -> Vec<String> {
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let out = stdout(&o);
+        out.lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(str::to_string)
+            .collect()
+    };
+    let from_file = rows(exactflow(&["solve", "--scenario", &f, "--times", "0,1,7"]));
+    let mut args = vec!["solve"];
+    args.extend_from_slice(&crate::support::EXAMPLE_FLAGS);
+    args.extend_from_slice(&["--times", "0,1,7"]);
+    assert_eq!(rows(exactflow(&args)), from_file);
+    assert_eq!(from_file.len(), 4);
 }

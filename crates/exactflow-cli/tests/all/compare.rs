@@ -23,6 +23,19 @@ fn solve(dir: &Path, name: &str, extra: &[&str]) -> String {
     out
 }
 
+/// Runs `exactflow compare --reference REFERENCE --candidate CANDIDATE EXTRA...`.
+fn compare(reference: &str, candidate: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "compare",
+        "--reference",
+        reference,
+        "--candidate",
+        candidate,
+    ];
+    args.extend_from_slice(extra);
+    exactflow(&args)
+}
+
 /// Multiplies the value in row `row`, column `col` (CSV) by `1 + 1e-6`, written back
 /// with as many digits as the table has.
 fn perturb_csv(path: &str, row: usize, col: &str) -> String {
@@ -51,39 +64,15 @@ fn one_cell_off_by_1e_6_fails_at_1e_9_and_passes_at_1e_5() {
     let dir = tempfile::tempdir().expect("tempdir");
     let reference = solve(dir.path(), "ref.csv", &[]);
     let candidate = perturb_csv(&reference, 17, "ntk");
-    let same = exactflow(&[
-        "compare",
-        "--reference",
-        &reference,
-        "--candidate",
-        &reference,
-        "--rtol",
-        "0",
-    ]);
+    let same = compare(&reference, &reference, &["--rtol", "0"]);
     assert_eq!(same.status.code(), Some(0), "{}", text(&same.stderr));
-    let strict = exactflow(&[
-        "compare",
-        "--reference",
-        &reference,
-        "--candidate",
-        &candidate,
-        "--rtol",
-        "1e-9",
-    ]);
+    let strict = compare(&reference, &candidate, &["--rtol", "1e-9"]);
     assert_eq!(strict.status.code(), Some(1));
     let err = text(&strict.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("column ntk (1 of 41 cells"), "{err}");
     assert!(text(&strict.stdout).contains("result: FAIL"));
-    let loose = exactflow(&[
-        "compare",
-        "--reference",
-        &reference,
-        "--candidate",
-        &candidate,
-        "--rtol",
-        "1e-5",
-    ]);
+    let loose = compare(&reference, &candidate, &["--rtol", "1e-5"]);
     assert_eq!(loose.status.code(), Some(0), "{}", text(&loose.stderr));
     assert!(text(&loose.stdout).contains("result: PASS"));
 }
@@ -101,13 +90,7 @@ fn malformed_candidates_and_bad_flags_exit_2() {
     for (name, body, needle) in cases {
         let p = dir.path().join(name);
         std::fs::write(&p, body).expect("write");
-        let o = exactflow(&[
-            "compare",
-            "--reference",
-            &reference,
-            "--candidate",
-            &p.display().to_string(),
-        ]);
+        let o = compare(&reference, &p.display().to_string(), &[]);
         assert_eq!(o.status.code(), Some(2), "{name}");
         let err = text(&o.stderr);
         assert!(
@@ -117,35 +100,13 @@ fn malformed_candidates_and_bad_flags_exit_2() {
         assert_eq!(err.lines().count(), 1);
         assert!(o.stdout.is_empty());
     }
-    let o = exactflow(&[
-        "compare",
-        "--reference",
-        &reference,
-        "--candidate",
-        &reference,
-        "--rtol",
-        "-1",
-    ]);
+    let o = compare(&reference, &reference, &["--rtol", "-1"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("--rtol"));
     let missing = dir.path().join("nope.csv").display().to_string();
-    let o = exactflow(&[
-        "compare",
-        "--reference",
-        &reference,
-        "--candidate",
-        &missing,
-    ]);
+    let o = compare(&reference, &missing, &[]);
     assert_eq!(o.status.code(), Some(2));
-    let o = exactflow(&[
-        "compare",
-        "--reference",
-        &reference,
-        "--candidate",
-        &reference,
-        "--columns",
-        "z,bogus",
-    ]);
+    let o = compare(&reference, &reference, &["--columns", "z,bogus"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("bogus"));
 }
@@ -168,22 +129,10 @@ fn json_and_npy_candidates_against_a_certified_mp_reference() {
         } else {
             &[]
         };
-        let o = exactflow(
-            &[
-                &[
-                    "compare",
-                    "--reference",
-                    &reference,
-                    "--candidate",
-                    &cand,
-                    "--rtol",
-                    "1e-12",
-                    "--atol",
-                    "1e-300",
-                ][..],
-                names,
-            ]
-            .concat(),
+        let o = compare(
+            &reference,
+            &cand,
+            &[&["--rtol", "1e-12", "--atol", "1e-300"][..], names].concat(),
         );
         assert_eq!(
             o.status.code(),
@@ -193,20 +142,10 @@ fn json_and_npy_candidates_against_a_certified_mp_reference() {
             text(&o.stderr)
         );
         // ... and not to 30 digits.
-        let o = exactflow(
-            &[
-                &[
-                    "compare",
-                    "--reference",
-                    &reference,
-                    "--candidate",
-                    &cand,
-                    "--rtol",
-                    "1e-25",
-                ][..],
-                names,
-            ]
-            .concat(),
+        let o = compare(
+            &reference,
+            &cand,
+            &[&["--rtol", "1e-25"][..], names].concat(),
         );
         assert_eq!(o.status.code(), Some(1), "{fmt}");
     }
@@ -223,12 +162,12 @@ fn fixture(name: &str) -> String {
 fn compare_fixture(candidate: &str, extra: &[&str]) -> Output {
     let reference = fixture("ref.csv");
     let cand = fixture(candidate);
-    let mut args = vec!["compare", "--reference", &reference, "--candidate", &cand];
+    let mut args = vec![];
     if !extra.contains(&"--rtol") {
         args.extend_from_slice(&["--rtol", "1e-15"]);
     }
     args.extend_from_slice(extra);
-    exactflow(&args)
+    compare(&reference, &cand, &args)
 }
 
 const ALL: &str = "t,z,slope,loss,ntk";
@@ -366,11 +305,7 @@ fn compare_cannot_pass_by_accident() {
         p.display().to_string()
     };
     let reference = w("ref.csv", "t,z\n0,1\n0.5,2\n");
-    let run = |cand: &str, extra: &[&str]| {
-        let mut a = vec!["compare", "--reference", &reference, "--candidate", cand];
-        a.extend_from_slice(extra);
-        exactflow(&a)
-    };
+    let run = |cand: &str, extra: &[&str]| compare(&reference, cand, extra);
     // A duplicated t whose second copy is garbage: exit 2 naming the row.
     let o = run(&w("dup.csv", "t,z\n0,1\n0.5,2\n0.5,999\n"), &[]);
     assert_eq!(o.status.code(), Some(2));
@@ -385,16 +320,9 @@ fn compare_cannot_pass_by_accident() {
     // NaN against NaN fails unless --nan-equal.
     let nan = w("nan.csv", "t,z\n0,nan\n0.5,2\n");
     let nan_ref = w("nanref.csv", "t,z\n0,NaN\n0.5,2\n");
-    let o = exactflow(&["compare", "--reference", &nan_ref, "--candidate", &nan]);
+    let o = compare(&nan_ref, &nan, &[]);
     assert_eq!(o.status.code(), Some(1));
-    let o = exactflow(&[
-        "compare",
-        "--reference",
-        &nan_ref,
-        "--candidate",
-        &nan,
-        "--nan-equal",
-    ]);
+    let o = compare(&nan_ref, &nan, &["--nan-equal"]);
     assert_eq!(o.status.code(), Some(0));
     // A time 1e-10 relative off is another time (before: matched within 1e-9).
     let off = w("off.csv", "t,z\n0,1\n0.50000000005,2\n");
@@ -423,11 +351,7 @@ fn huge_exponents_and_tolerances_finish_at_once() {
     std::fs::write(&c, cand).expect("write");
     std::fs::write(&r, reference).expect("write");
     let (c, r) = (c.display().to_string(), r.display().to_string());
-    let run = |extra: &[&str]| {
-        let mut a = vec!["compare", "--reference", &r, "--candidate", &c];
-        a.extend_from_slice(extra);
-        exactflow(&a)
-    };
+    let run = |extra: &[&str]| compare(&r, &c, extra);
     let o = run(&[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(

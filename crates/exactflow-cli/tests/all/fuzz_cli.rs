@@ -206,17 +206,7 @@ fn flags_of(bin: &Path, sub: &str) -> Vec<(String, bool)> {
     flags
 }
 
-const SCENARIO: &str = r#"[model]
-gamma = "0.9"
-eta_u = "0.7"
-eta_w = "13/10"
-[data]
-exx = "1.1"
-exy = "-2.5"
-[init]
-u0 = ["0.1", "-0.2", "0.3"]
-w0 = ["0.5", "0.1", "-0.7"]
-"#;
+use exactflow_core::presets::EXAMPLE_TOML as SCENARIO;
 
 const GAUSSIAN: &str = r#"[model]
 gamma = 1

@@ -274,22 +274,7 @@ fn exactflow_within(args: &[&str], secs: u64) -> Output {
 }
 
 /// The README's example scenario (base.toml) as flags.
-const BASE: [&str; 14] = [
-    "--gamma",
-    "0.9",
-    "--eta-u",
-    "0.7",
-    "--eta-w",
-    "13/10",
-    "--exx",
-    "1.1",
-    "--exy",
-    "-2.5",
-    "--u0",
-    "0.1,-0.2,0.3",
-    "--w0",
-    "0.5,0.1,-0.7",
-];
+use crate::support::EXAMPLE_FLAGS as BASE;
 
 #[test]
 fn plot_of_a_diverging_gd_finishes_and_says_so() {

@@ -3,6 +3,25 @@
 
 use std::process::{Command, Output};
 
+/// The example scenario of the README and docs/cli.md
+/// ([`exactflow_core::presets::EXAMPLE_TOML`]) as command-line flags.
+pub const EXAMPLE_FLAGS: [&str; 14] = [
+    "--gamma",
+    "0.9",
+    "--eta-u",
+    "0.7",
+    "--eta-w",
+    "13/10",
+    "--exx",
+    "1.1",
+    "--exy",
+    "-2.5",
+    "--u0",
+    "0.1,-0.2,0.3",
+    "--w0",
+    "0.5,0.1,-0.7",
+];
+
 /// Runs the `exactflow` binary built for these tests with `args`.
 pub fn exactflow(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_exactflow"))

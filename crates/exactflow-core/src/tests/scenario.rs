@@ -6,18 +6,7 @@ fn q(s: &str) -> Q {
     parse_exact(s).unwrap()
 }
 
-const CLI_EXAMPLE: &str = r#"
-[model]
-gamma = "0.9"
-eta_u = "0.7"
-eta_w = "13/10"
-[data]
-exx = "1.1"
-exy = "-2.5"
-[init]
-u0 = ["0.1", "-0.2", "0.3"]
-w0 = ["0.5", "0.1", "-0.7"]
-"#;
+use crate::presets::EXAMPLE_TOML as CLI_EXAMPLE;
 
 #[test]
 fn reads_the_cli_example() {
@@ -26,6 +15,26 @@ fn reads_the_cli_example() {
     assert_eq!(s.eta_w, q("1.3"));
     assert_eq!(s.eyy, q("6.25") / q("1.1"));
     assert_eq!(s.width(), 3);
+}
+
+/// The first TOML block of a document, whose commented lines are the other choices.
+fn first_toml_block(doc: &str) -> &str {
+    let start = doc.find("```toml\n").expect("a toml block") + "```toml\n".len();
+    let len = doc[start..].find("```").expect("the block ends");
+    &doc[start..start + len]
+}
+
+#[test]
+fn the_example_constant_is_the_documents_example() {
+    let example = parse_toml(CLI_EXAMPLE, "t").unwrap().validate().unwrap();
+    for doc in [
+        include_str!("../../../../README.md"),
+        include_str!("../../../../docs/cli.md"),
+    ] {
+        let block = first_toml_block(doc);
+        let s = parse_toml(block, "doc").unwrap().validate().unwrap();
+        assert_eq!(s, example, "{block}");
+    }
 }
 
 #[test]

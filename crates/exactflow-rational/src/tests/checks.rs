@@ -10,18 +10,7 @@ pub(crate) fn scenario(toml: &str) -> Scenario {
     parse_toml(toml, "test").unwrap().validate().unwrap()
 }
 
-pub(crate) const EXAMPLE: &str = r#"
-[model]
-gamma = "0.9"
-eta_u = "0.7"
-eta_w = "13/10"
-[data]
-exx = "1.1"
-exy = "-2.5"
-[init]
-u0 = ["0.1", "-0.2", "0.3"]
-w0 = ["0.5", "0.1", "-0.7"]
-"#;
+pub(crate) use exactflow_core::presets::EXAMPLE_TOML as EXAMPLE;
 
 fn report(toml: &str, opts: &CheckOptions) -> crate::Report {
     check_scenario(&scenario(toml), opts).unwrap()
@@ -205,25 +194,18 @@ u0 = ["0.3", "-0.1"]
 w0 = ["-0.3", "0.1"]
 "#;
 
-/// δ₀ = 0 and kθ* < 0: z₊ = 0, the saddle.
-const C_ZERO_SADDLE: &str = r#"
-[model]
-gamma = "1"
-[data]
-exx = "1"
-exy = "-1"
-[init]
-u0 = ["0.3", "-0.1"]
-w0 = ["0.3", "-0.1"]
-"#;
-
 #[test]
 fn degenerate_scenarios_pass_in_their_own_case() {
     use crate::limits::FlowCase;
     for (toml, case, z) in [
         (ORIGIN, FlowCase::Origin, "1"),
         (A_ZERO, FlowCase::LinearConverges, ""),
-        (C_ZERO_SADDLE, FlowCase::SaddleZeroLimit, "0"),
+        // δ₀ = 0 (w₀ = u₀) and kθ* < 0: z₊ = 0, the saddle.
+        (
+            &A_ZERO.replace("w0 = [\"-0.3\", \"0.1\"]", "w0 = [\"0.3\", \"-0.1\"]"),
+            FlowCase::SaddleZeroLimit,
+            "0",
+        ),
         (
             &A_ZERO.replace("exy = \"-1\"", "exy = \"1\""),
             FlowCase::LinearToSaddle,
