@@ -18,7 +18,7 @@
 
 use crate::field::{FieldError, OrderedField, Ring};
 use crate::model::{q, Exact, E2};
-use crate::poly::{Derivation, Frac, FracRing, MPolyRing, PolyRing};
+use crate::poly::{Derivation, Frac, FracRing, MPoly, MPolyRing, PolyRing};
 use exactflow_core::Q;
 use std::cmp::Ordering;
 
@@ -137,10 +137,7 @@ pub fn symbolic(claim: &RiccatiClaim, cf: ClosedFormClaim) -> Result<Vec<Identit
     let mut out = Vec::new();
     // General: variables A, B, ω, E; C = (ω² − B²)/(4A).
     {
-        let ring = MPolyRing::new(4, 3);
-        let fr = FracRing { base: ring.clone() };
-        let v = |i| fr.embed(&ring.var(i));
-        let (a, b, om, e) = (v(0), v(1), v(2), v(3));
+        let (fr, [a, b, om, e]) = fractions(3);
         let c = fr.div(
             &fr.sub(&fr.mul(&om, &om), &fr.mul(&b, &b)),
             &fr.scale(&a, &q(4)),
@@ -154,7 +151,7 @@ pub fn symbolic(claim: &RiccatiClaim, cf: ClosedFormClaim) -> Result<Vec<Identit
             (&a, &b, &c),
             &z,
             &dedt,
-            3,
+            (3, 1),
         )?);
     }
     // Logistic C = 0: ω = B (B > 0, z₊ = B/A) and ω = −B (B < 0, z₊ = 0: the saddle).
@@ -162,22 +159,16 @@ pub fn symbolic(claim: &RiccatiClaim, cf: ClosedFormClaim) -> Result<Vec<Identit
         ("logistic C = 0, omega = B (z+ = B/A)", 1i64),
         ("logistic C = 0, omega = -B (z+ = 0, the saddle)", -1),
     ] {
-        let ring = MPolyRing::new(3, 2);
-        let fr = FracRing { base: ring.clone() };
-        let v = |i| fr.embed(&ring.var(i));
-        let (a, b, e) = (v(0), v(1), v(2));
+        let (fr, [a, b, e]) = fractions(2);
         let om = fr.scale(&b, &q(sign));
         let c = fr.zero();
         let z = model_z(&fr, &a, &b, &om, &e, cf.root_sign)?;
         let dedt = fr.scale(&fr.mul(&om, &e), &q(cf.decay_sign));
-        out.push(family(&fr, name, claim, (&a, &b, &c), &z, &dedt, 2)?);
+        out.push(family(&fr, name, claim, (&a, &b, &c), &z, &dedt, (2, 1))?);
     }
     // Linear A = 0, B ≠ 0: F = e^{Bt}, z = (1 + C/B)F − C/B.
     {
-        let ring = MPolyRing::new(3, 2);
-        let fr = FracRing { base: ring.clone() };
-        let v = |i| fr.embed(&ring.var(i));
-        let (b, c, f) = (v(0), v(1), v(2));
+        let (fr, [b, c, f]) = fractions(2);
         let a = fr.zero();
         let cb = fr.div(&c, &b)?;
         let z = fr.sub(&fr.mul(&fr.add(&fr.one(), &cb), &f), &cb);
@@ -189,91 +180,69 @@ pub fn symbolic(claim: &RiccatiClaim, cf: ClosedFormClaim) -> Result<Vec<Identit
             (&a, &b, &c),
             &z,
             &dfdt,
-            2,
+            (2, 1),
         )?);
     }
     // A = B = 0: z = 1 + Ct.
     {
-        let ring = MPolyRing::new(2, 1);
-        let fr = FracRing { base: ring.clone() };
-        let v = |i| fr.embed(&ring.var(i));
-        let (c, t) = (v(0), v(1));
+        let (fr, [c, t]) = fractions(1);
         let z = fr.add(&fr.one(), &fr.mul(&c, &t));
-        out.push(family_t0(
+        out.push(family(
             &fr,
             "A = B = 0: z = 1 + C t",
             claim,
             (&fr.zero(), &fr.zero(), &c),
             &z,
-            1,
+            &fr.one(),
+            (1, 0),
         )?);
     }
     // ω = 0 with A > 0 (B = C = 0): z = 1/(1 + At).
     {
-        let ring = MPolyRing::new(2, 1);
-        let fr = FracRing { base: ring.clone() };
-        let v = |i| fr.embed(&ring.var(i));
-        let (a, t) = (v(0), v(1));
+        let (fr, [a, t]) = fractions(1);
         let z = fr.div(&fr.one(), &fr.add(&fr.one(), &fr.mul(&a, &t)))?;
-        out.push(family_t0(
+        out.push(family(
             &fr,
             "omega = 0 (B = C = 0): z = 1/(1 + A t)",
             claim,
             (&a, &fr.zero(), &fr.zero()),
             &z,
-            1,
+            &fr.one(),
+            (1, 0),
         )?);
     }
     Ok(out)
 }
 
-/// One family with a decay-like variable `X` (`z(0) = 1` at `X = 1`).
+/// Fractions of polynomials in `N` variables, differentiating by the variable `wrt`, and
+/// the variables themselves.
+fn fractions<const N: usize>(wrt: usize) -> (FracRing<MPolyRing>, [Frac<MPoly>; N]) {
+    let ring = MPolyRing::new(N, wrt);
+    let fr = FracRing { base: ring.clone() };
+    let vars = std::array::from_fn(|i| fr.embed(&ring.var(i)));
+    (fr, vars)
+}
+
+/// One family: `z` solves the claimed Riccati equation in a variable `X` with
+/// `dX/dt = dxdt`, and starts at `z = 1` where `X = x₀` — `start = (X's index, x₀)`:
+/// a decay-like `X = E` starts at `E = 1`, the time itself (`dxdt = 1`) at `t = 0`.
 fn family(
     fr: &FracRing<MPolyRing>,
     name: &str,
     claim: &RiccatiClaim,
-    abc: (
-        &Frac<crate::poly::MPoly>,
-        &Frac<crate::poly::MPoly>,
-        &Frac<crate::poly::MPoly>,
-    ),
-    z: &Frac<crate::poly::MPoly>,
-    dxdt: &Frac<crate::poly::MPoly>,
-    var: usize,
+    abc: Coeffs<'_, MPoly>,
+    z: &Frac<MPoly>,
+    dxdt: &Frac<MPoly>,
+    (var, x0): (usize, i64),
 ) -> Result<Identity, FieldError> {
     let (ode, num) = ode_residual_zero(fr, claim, abc, z, dxdt);
     let r = &fr.base;
-    let n1 = r.substitute(&z.num, var, &q(1));
-    let d1 = r.substitute(&z.den, var, &q(1));
+    let n1 = r.substitute(&z.num, var, &q(x0));
+    let d1 = r.substitute(&z.den, var, &q(x0));
     Ok(Identity {
         name: name.to_string(),
         ode,
         initial: !r.is_zero(&d1) && r.is_zero(&r.sub(&n1, &d1)),
-        terms: num.len(),
-    })
-}
-
-/// One family in the time variable itself (`dt/dt = 1`, `z(0) = 1` at `t = 0`).
-fn family_t0(
-    fr: &FracRing<MPolyRing>,
-    name: &str,
-    claim: &RiccatiClaim,
-    abc: (
-        &Frac<crate::poly::MPoly>,
-        &Frac<crate::poly::MPoly>,
-        &Frac<crate::poly::MPoly>,
-    ),
-    z: &Frac<crate::poly::MPoly>,
-    var: usize,
-) -> Result<Identity, FieldError> {
-    let (ode, num) = ode_residual_zero(fr, claim, abc, z, &fr.one());
-    let r = &fr.base;
-    let n0 = r.substitute(&z.num, var, &q(0));
-    let d0 = r.substitute(&z.den, var, &q(0));
-    Ok(Identity {
-        name: name.to_string(),
-        ode,
-        initial: !r.is_zero(&d0) && r.is_zero(&r.sub(&n0, &d0)),
         terms: num.len(),
     })
 }
