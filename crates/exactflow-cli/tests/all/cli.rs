@@ -848,7 +848,7 @@ fn a_long_table_streams_in_bounded_memory() {
 fn the_example_flags_are_the_example_file() {
     let d = tempfile::tempdir().unwrap();
     let f = write(d.path(), "s.toml", EXAMPLE);
-    let rows = |o: Output| -> Vec<String> {
+    let rows = |o: std::process::Output| -> Vec<String> {
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         let out = stdout(&o);
         out.lines()
