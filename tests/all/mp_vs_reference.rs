@@ -5,9 +5,13 @@
 
 use exactflow_core::number::{f64_to_q_exact, Q};
 use exactflow_core::Observables;
+use exactflow_core::{Column, Need};
 use exactflow_mp::ball::Ball;
 use exactflow_mp::MpSolution;
-use exactflow_tests::{example_f64, reference, scenario_from_f64, Lcg, RefObs};
+use exactflow_mp::{Uncertain, UncertifiedCell};
+use exactflow_tests::{
+    base_scenario, example_f64, reference, reference_residual_tail, scenario_from_f64, Lcg, RefObs,
+};
 use rug::ops::Pow;
 use rug::Float;
 
@@ -18,7 +22,8 @@ const REF_PREC: u32 = 4096;
 /// is good to 1e-550 relative.
 fn holds(b: &Ball, r: &Float) -> bool {
     if b.is_nan() {
-        return true;
+        // A ball without information holds only an undefined value.
+        return r.is_nan();
     }
     let p = REF_PREC + 256;
     let d = Float::with_val(p, r - b.mid()).abs();
@@ -473,4 +478,108 @@ fn scattered_times_without_common_denominator() {
             }
         }
     }
+}
+
+/// Issue 10 item 1: an initialization of 1e100 makes `ωt = 5.5e201` at `t = 1`, far below
+/// any exponent range. The residual (and the loss, `L* = 0`) there are not representable;
+/// they must be reported as such — never printed as certified NaNs — and every other cell
+/// certifies.
+#[test]
+fn nan_is_never_certified() {
+    let s = base_scenario(
+        Some(&["1e100", "-2e100", "3e100"]),
+        Some(&["5e100", "1e100", "-7e100"]),
+    );
+    let mp = MpSolution::new(s.reduction());
+    let times = [Q::from_integer(0.into()), Q::from_integer(1.into())];
+    let cert = mp.eval_certified(&times, 30, Need::ALL);
+    let expect = |column| UncertifiedCell {
+        index: 1,
+        column,
+        reason: Uncertain::BelowRange,
+    };
+    assert_eq!(
+        cert.cells,
+        vec![expect(Column::Residual), expect(Column::Loss)]
+    );
+    for (i, o) in cert.values.iter().enumerate() {
+        for c in Column::VALUES {
+            let b = o.get(c).expect("value column");
+            if cert.cells.iter().any(|x| x.index == i && x.column == c) {
+                continue;
+            }
+            assert!(
+                !b.is_nan() && b.rel_rad_at_most(-100),
+                "{} at {i}",
+                c.name()
+            );
+        }
+    }
+    // The certified cells hold the literal reference (z at t = 1 is z₊ to all digits).
+    let r = reference(&s.reduction(), 1.0, REF_PREC);
+    assert!(holds(&cert.values[1].z, &r.z));
+    assert!(holds(&cert.values[1].ntk, &r.ntk));
+}
+
+/// Issue 10 items 2 and 3: the residual at `t = 1e9` is about 10^-1879581836 — beyond
+/// MPFR's default exponent range (2^±(2^30)), once printed as an exact `0` with bound `0`.
+/// Now it is certified, holds the independent linearized tail reference to every one of
+/// its 20 digits, and the precision is not raised for it (the decay factor comes from
+/// MPFR's exp in the widest exponent range).
+#[test]
+fn deep_tail_residual_beyond_the_default_exponent_range() {
+    exactflow_mp::exponent::ensure_wide_exponents();
+    let s = base_scenario(None, None);
+    let red = s.reduction();
+    let mp = MpSolution::new(red.clone());
+    for t in ["3e6", "1e8", "1e9", "1e12"] {
+        let tq = exactflow_core::number::parse_exact(t).expect("time");
+        let cert = mp.eval_certified(
+            std::slice::from_ref(&tq),
+            20,
+            Need::from_columns(&[Column::Residual]),
+        );
+        assert!(cert.cells.is_empty(), "{t}: {:?}", cert.cells);
+        let b = &cert.values[0].residual;
+        assert!(!b.mid().is_zero() && b.rel_rad_at_most(-70), "{t}");
+        // No precision raise: the first working precision (20 digits + 32 guard bits,
+        // whole limbs) certified it.
+        assert_eq!(cert.prec, 128, "{t}");
+        let r = reference_residual_tail(&red, &tq, 256);
+        assert!(holds_rel(b, &r, -60), "{t}: {} vs {}", b.mid(), r);
+        // The printed bound holds: |printed − reference| ≤ bound.
+        let printed = exactflow_mp::format_mid(b, 20);
+        let bound = exactflow_mp::error_bound(b, &printed, 20).expect("a bound");
+        let pv = Float::with_val(256, Float::parse(&printed).expect("decimal"));
+        let gap = Float::with_val(256, &pv - &r).abs();
+        assert!(gap <= Float::with_val(256, &bound * 1.001f64), "{t}");
+    }
+}
+
+/// Whether the ball holds `r` up to `2^k` relative slack for the reference's own error.
+fn holds_rel(b: &Ball, r: &Float, k: i32) -> bool {
+    let p = r.prec() + 64;
+    let d = Float::with_val(p, r - b.mid()).abs();
+    let slack = Float::with_val(p, r.abs_ref()) * Float::with_val(p, 2u32).pow(k);
+    d <= Float::with_val(p, b.rad() + &slack)
+}
+
+/// Issue 10 item 3: the bound of a value 2^-(6·10⁹) is formatted from its exponent
+/// (the old path converted it to an exact rational with a 1.8-billion-digit denominator).
+#[test]
+fn deep_tail_bounds_format_from_their_exponent() {
+    exactflow_mp::exponent::ensure_wide_exponents();
+    let mut x = Float::with_val(128, 0.75);
+    exactflow_mp::exponent::mul_2exp(&mut x, -6_000_000_000);
+    let b = Ball::new(x, &Float::with_val(64, 0));
+    let printed = exactflow_mp::format_mid(&b, 20);
+    // log10(0.75·2^-6e9) = log10(0.75) − 6e9·log10(2) = −1806179974.109 (mpmath):
+    // 7.7834849876630532271e-1806179975.
+    assert_eq!(printed, "7.7834849876630532271e-1806179975");
+    // Half a unit in the 20th digit, rounded up to two digits.
+    let err = exactflow_mp::format_err(&b, &printed, 20);
+    assert!(
+        err.starts_with("5.") && err.ends_with("e-1806179995"),
+        "{err}"
+    );
 }

@@ -240,6 +240,70 @@ pub fn example_f64(exy: f64) -> Scenario {
     )
 }
 
+/// An exact scenario from number text (decimals or ratios, read exactly).
+pub fn scenario_from_text(
+    [gamma, eta_u, eta_w, exx, exy]: [&str; 5],
+    u0: &[&str],
+    w0: &[&str],
+) -> Scenario {
+    let q = |x: &str| exactflow_core::number::parse_exact(x).expect("number text");
+    ScenarioSpec {
+        name: None,
+        gamma: Some(q(gamma)),
+        eta_u: Some(q(eta_u)),
+        eta_w: Some(q(eta_w)),
+        exx: Some(q(exx)),
+        exy: Some(q(exy)),
+        eyy: None,
+        init: InitSpec {
+            kind: Some(InitKind::Explicit),
+            u0: Some(u0.iter().map(|x| q(x)).collect()),
+            w0: Some(w0.iter().map(|x| q(x)).collect()),
+            ..InitSpec::default()
+        },
+    }
+    .validate()
+    .expect("valid scenario")
+}
+
+/// The README's example scenario (`base.toml`), with its weights replaced when given.
+pub fn base_scenario(u0: Option<&[&str]>, w0: Option<&[&str]>) -> Scenario {
+    scenario_from_text(
+        ["0.9", "0.7", "13/10", "1.1", "-2.5"],
+        u0.unwrap_or(&["0.1", "-0.2", "0.3"]),
+        w0.unwrap_or(&["0.5", "0.1", "-0.7"]),
+    )
+}
+
+/// The residual late in training, where model.md's literal `k(Sz − D/z)/4 − θ*` cancels
+/// to nothing: linearized at the limit, `e = k(S + D/z₊²)/4 · (z − z₊)(1 + O(z − z₊))`
+/// with `z − z₊ = y₀ωE/(ω + Ay₀(1 − E))` (model.md §4), evaluated literally in MPFR at
+/// `prec` bits with `E = e^{−ωt}` itself (MPFR's exponent range must be the widest: see
+/// `exactflow_mp::exponent`). Relative error `O(E) + ωt·2^-prec`: for times with
+/// `E < 2^-prec`, as good as the precision. General shape only.
+pub fn reference_residual_tail(red: &ExactReduction, t: &Q, prec: u32) -> Float {
+    let f = |q: &Q| mpq(q, prec);
+    let a = f(&red.a);
+    let theta = f(&red.theta);
+    let sqrt_eta = f(&red.eta_prod).sqrt();
+    let k = f(&red.gamma) * sqrt_eta.clone();
+    let xt = f(&red.x) / sqrt_eta;
+    let p = f(&red.p);
+    let s = p.clone() + xt.clone() * 2u32;
+    let d = p - xt * 2u32;
+    let k2 = k.clone() * k.clone();
+    let ca = a.clone() * k2.clone() * s.clone() / 2u32;
+    let cb = a.clone() * k.clone() * theta * 2u32;
+    let cc = a * k2 * d.clone() / 2u32;
+    let omega = (cb.clone() * cb.clone() + ca.clone() * cc * 4u32).sqrt();
+    let zp = (cb + omega.clone()) / (ca.clone() * 2u32);
+    let y0 = Float::with_val(prec, 1) - zp.clone();
+    let e = (-(omega.clone() * mpq(t, prec))).exp();
+    let y =
+        y0.clone() * omega.clone() * e.clone() / (omega + ca * y0 * (Float::with_val(prec, 1) - e));
+    k * (s + d / (zp.clone() * zp)) / 4u32 * y
+}
+
 /// The initial weights of a scenario as `f64` (exact for scenarios built from `f64`).
 pub fn weights_f64(s: &Scenario) -> (Vec<f64>, Vec<f64>) {
     let (u, w) = match &s.init {

@@ -30,6 +30,17 @@ pub enum CliError {
     /// `check` ran and at least one check failed (the report is already printed).
     #[error("check failed: {}", .0.join(", "))]
     CheckFailed(Vec<String>),
+    /// A requested cell the engine cannot represent (exit 2, nothing written): names the
+    /// column, the time and what would serve it.
+    #[error("{column} at t = {time}: {message}")]
+    Unrepresentable {
+        /// The column.
+        column: String,
+        /// The time point, as given.
+        time: String,
+        /// Why, and what to do instead.
+        message: String,
+    },
     /// `compare` or `certify` ran and found a disagreement (the report is already
     /// printed; this names it).
     #[error("{what} failed: {details}")]

@@ -177,6 +177,9 @@ fn run() -> Result<(), CliError> {
 
 fn main() {
     output::install_signal_cleanup();
+    // MPFR's widest exponent range on this thread too (the writer formats balls here whose
+    // exponents are beyond the default range; the engine's threads set it themselves).
+    exactflow_mp::exponent::ensure_wide_exponents();
     if let Err(e) = run() {
         eprintln!("exactflow: error: {e}");
         std::process::exit(e.exit_code());

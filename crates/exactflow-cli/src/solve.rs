@@ -6,7 +6,7 @@ use crate::output::{self, Format, Progress};
 use crate::scenario_args::ScenarioArgs;
 use crate::times_arg::{self, TimeSource, TimesFile};
 use clap::{Args, ValueEnum};
-use exactflow_core::number::{format_f64_sci, parse_exact, Q};
+use exactflow_core::number::{format_f64_sci, format_q_sci, parse_exact, Q};
 use exactflow_core::times::{TimePoint, Times};
 use exactflow_core::{Column, Observables};
 use exactflow_fast::{FastSolution, OMEGA_T_TOL, REL_TOL};
@@ -460,6 +460,7 @@ fn run_mp(
                 .map(|b| {
                     let qs: Vec<Q> = b.iter().map(TimePoint::to_q).collect();
                     let cert = mp.eval_certified(&qs, nd as u32, need);
+                    mp_refusal(&cert, b)?;
                     let mut r = renderer.clone();
                     let mut chunk = Chunk::new();
                     for (t, o) in b.iter().zip(&cert.values) {
@@ -527,6 +528,50 @@ fn render_mp_row(
     }
     r.row(&cells, chunk)?;
     Ok(())
+}
+
+/// A certified table with cells that did not certify is not written (the rows before
+/// them never reach a regular file: the output is committed only at the end): a cell
+/// beyond the engine's range is refused (exit 2), one that did not reach the requested
+/// digits at the highest working precision fails (exit 1), each naming the cells.
+fn mp_refusal(cert: &exactflow_mp::Certified, block: &[TimePoint]) -> Result<(), CliError> {
+    use exactflow_mp::Uncertain;
+    let time = |c: &exactflow_mp::UncertifiedCell| format_q_sci(&block[c.index].to_q(), 6);
+    if let Some(c) = cert
+        .cells
+        .iter()
+        .find(|c| c.reason == Uncertain::BelowRange)
+    {
+        return Err(CliError::Unrepresentable {
+            column: c.column.name().into(),
+            time: time(c),
+            message: "its magnitude is below 2^-(2^60) (about 10^-(3.47e17)), beyond the range of the mp engine (a residual decays like exp(-omega t)); request earlier times or other columns".into(),
+        });
+    }
+    if cert.cells.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<String> = cert
+        .cells
+        .iter()
+        .take(8)
+        .map(|c| format!("{} at t = {}", c.column.name(), time(c)))
+        .collect();
+    let more = cert.cells.len().saturating_sub(shown.len());
+    Err(CliError::Failed {
+        what: "solve".into(),
+        details: format!(
+            "{} cell(s) did not certify at up to {} bits: {}{}",
+            cert.cells.len(),
+            cert.prec,
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ),
+    })
 }
 
 #[cfg(test)]

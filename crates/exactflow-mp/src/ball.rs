@@ -7,6 +7,7 @@
 //! radius comes from. A midpoint rounded to nearest is charged one ulp of itself (at
 //! least the ½ ulp it can be off), nothing when MPFR reports it exact.
 
+use crate::exponent::{ensure_wide_exponents, exp_range, mul_2exp};
 use crate::mag::Mag;
 use exactflow_core::number::Q;
 use exactflow_core::{Real, Scalar};
@@ -28,10 +29,13 @@ pub struct Ball {
 }
 
 /// The error bound of a midpoint rounded to nearest: one ulp of it (at least the ½ ulp
-/// it can be off), nothing when MPFR reports it exact.
+/// it can be off), nothing when MPFR reports it exact. A result that underflowed to zero
+/// is within `2^emin` of it (the smallest positive float), never exact.
 fn rounding_err(m: &Float, o: Ordering) -> Mag {
     if o == Ordering::Equal {
         Mag::ZERO
+    } else if m.is_zero() {
+        Mag::pow2(exp_range().0)
     } else {
         Mag::ulp(m)
     }
@@ -40,6 +44,7 @@ fn rounding_err(m: &Float, o: Ordering) -> Mag {
 impl Ball {
     /// The exact value `x` (radius 0) at precision `prec` — exact when `x` fits.
     pub fn from_float(x: Float) -> Ball {
+        ensure_wide_exponents();
         Ball {
             mid: x,
             rad: Mag::ZERO,
@@ -48,6 +53,7 @@ impl Ball {
 
     /// A ball from a midpoint and a radius (the radius is rounded up).
     pub fn new(mid: Float, rad: &Float) -> Ball {
+        ensure_wide_exponents();
         Ball {
             mid,
             rad: Mag::from_float_up(rad),
@@ -86,14 +92,12 @@ impl Ball {
         }
     }
 
-    /// A rounded midpoint with its rounding error added to `rad`.
+    /// A rounded midpoint with its rounding error added to `rad`. A midpoint that
+    /// overflowed (or NaN) carries no information.
     fn rounded(mid_o: (Float, Ordering), rad: Mag) -> Ball {
         let (mid, o) = mid_o;
         if !mid.is_finite() {
-            return Ball {
-                rad: if mid.is_nan() { Mag::INF } else { rad },
-                mid,
-            };
+            return Ball::nan_like(mid.prec());
         }
         Ball {
             rad: Mag::add_up(rad, rounding_err(&mid, o)),
@@ -336,7 +340,11 @@ impl Real for Ball {
             return self.clone();
         }
         let mut m = self.mid.clone();
-        m <<= k.clamp(i32::MIN as i64, i32::MAX as i64) as i32;
+        mul_2exp(&mut m, k);
+        if !m.is_finite() || (m.is_zero() && !self.mid.is_zero()) {
+            // Out of the exponent range: no information (never a false zero).
+            return Ball::nan_like(m.prec());
+        }
         Ball {
             mid: m,
             rad: self.rad.mul_2exp(k),
@@ -395,29 +403,30 @@ impl Scalar for Ball {
     type Ctx = u32;
 
     fn from_q(q: &Q, prec: &u32) -> Ball {
+        ensure_wide_exponents();
         Ball::rounded(q_to_float_round(q, *prec, Round::Nearest), Mag::ZERO)
     }
     fn sqrt_q(q: &Q, prec: &u32) -> Ball {
         Ball::from_q(q, &(prec + 8)).sqrt().round_to(*prec)
     }
     fn from_i32(v: i32, prec: &u32) -> Ball {
+        ensure_wide_exponents();
         Ball::from_float(Float::with_val(*prec, v))
     }
-    /// `|e^x − e^m| ≤ e^m (e^r − 1)` for `|x − m| ≤ r`.
+    /// `|e^x − e^m| ≤ e^m (e^r − 1)` for `|x − m| ≤ r`; for a wide ball (`r > 1/16`),
+    /// the interval `[e^(m−r), e^(m+r)]` rounded outward (`e^x` is increasing).
     fn exp(&self) -> Ball {
-        self.exp_like(Float::with_val_round(
-            self.prec(),
-            self.mid.exp_ref(),
-            Round::Nearest,
-        ))
+        self.exp_like(
+            Float::with_val_round(self.prec(), self.mid.exp_ref(), Round::Nearest),
+            |x, p, r| Float::with_val_round(p, x.exp_ref(), r).0,
+        )
     }
-    /// As `exp` (the same difference bound).
+    /// As `exp` (the same difference bound; `e^x − 1` is increasing too).
     fn exp_m1(&self) -> Ball {
-        self.exp_like(Float::with_val_round(
-            self.prec(),
-            self.mid.exp_m1_ref(),
-            Round::Nearest,
-        ))
+        self.exp_like(
+            Float::with_val_round(self.prec(), self.mid.exp_m1_ref(), Round::Nearest),
+            |x, p, r| Float::with_val_round(p, x.exp_m1_ref(), r).0,
+        )
     }
     fn is_zero(&self) -> bool {
         self.mid.is_zero() && self.rad.is_zero()
@@ -439,10 +448,24 @@ impl Scalar for Ball {
 impl Ball {
     /// `e^x` or `e^x − 1`, given its rounded value at the midpoint: both differ over the
     /// ball by at most `e^m (e^r − 1)`.
-    fn exp_like(&self, value_at_mid: (Float, Ordering)) -> Ball {
+    fn exp_like(
+        &self,
+        value_at_mid: (Float, Ordering),
+        at: impl Fn(&Float, u32, Round) -> Float,
+    ) -> Ball {
         let p = self.prec();
         if self.is_nan() {
             return Ball::nan_like(p);
+        }
+        if self.rad > Mag::pow2(-4) {
+            // A wide argument (e^r − 1 would overflow or be loose): the values at the
+            // endpoints, rounded outward.
+            let (lo, hi) = self.endpoints(p);
+            let (a, b) = (at(&lo, p, Round::Down), at(&hi, p, Round::Up));
+            if !a.is_finite() || !b.is_finite() {
+                return Ball::nan_like(p);
+            }
+            return Ball::from_interval(&a, &b, p);
         }
         let r = if self.rad.is_zero() {
             Mag::ZERO

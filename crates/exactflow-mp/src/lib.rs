@@ -20,14 +20,15 @@
 pub mod ball;
 mod certified;
 mod decay;
+pub mod exponent;
 mod format;
 pub mod mag;
 
 use exactflow_core::ExactReduction;
 
-pub use certified::Certified;
+pub use certified::{Certified, Uncertain, UncertifiedCell, MAX_GUARD_BITS, MIN_EXP2};
 pub use decay::{DYADIC_MAX_PREC, DYADIC_MIN_PREC, REANCHOR};
-pub use format::{format_err, format_float, format_mid};
+pub use format::{error_bound, format_err, format_float, format_mid, format_up};
 
 /// Smallest and largest `--digits` the engine accepts.
 pub const MIN_DIGITS: u32 = 10;

@@ -10,6 +10,8 @@
 //! normal, which the alignment rule below guarantees (shifts of more than 60 bits are
 //! absorbed by the outward step instead).
 
+use crate::exponent::{ensure_wide_exponents, exp2, mul_2exp, to_f64_exp2};
+use rug::float::Round;
 use rug::Float;
 use std::cmp::Ordering;
 
@@ -21,8 +23,9 @@ pub struct Mag {
 }
 
 /// Exponents beyond `±EXP_LIMIT` saturate (to `+∞`/the smallest positive value for
-/// upper bounds, to the largest finite value/zero for lower bounds).
-const EXP_LIMIT: i64 = 1 << 40;
+/// upper bounds, to the largest finite value/zero for lower bounds). `2^61`: inside MPFR's
+/// widest exponent range (`2^62 − 1`), and the sum of two such exponents fits an `i64`.
+pub const EXP_LIMIT: i64 = 1 << 61;
 
 /// The next `f64` above a non-negative finite `x` (0 stays 0, `∞` stays `∞`).
 fn step_up(x: f64) -> f64 {
@@ -133,8 +136,8 @@ impl Mag {
             return Mag::INF;
         }
         // d·2^k = x rounded to nearest, ½ ≤ |d| < 1 (mpfr_get_d_2exp).
-        let (d, k) = x.to_f64_exp();
-        Mag::norm(step_up(d.abs()), k as i64, true)
+        let (d, k) = to_f64_exp2(x, Round::Nearest);
+        Mag::norm(step_up(d.abs()), k, true)
     }
 
     /// A lower bound on `|x|` (0 for NaN).
@@ -145,34 +148,30 @@ impl Mag {
         if x.is_infinite() {
             return Mag::norm(f64::MAX, 0, false);
         }
-        let (d, k) = x.to_f64_exp();
-        Mag::norm(step_down(d.abs()), k as i64, false)
+        let (d, k) = to_f64_exp2(x, Round::Nearest);
+        Mag::norm(step_down(d.abs()), k, false)
     }
 
     /// One unit in the last place of a normal `x` at its precision (an upper bound on
     /// the error of rounding to nearest into `x`); 0 for zero and `+∞` otherwise.
     pub fn ulp(x: &Float) -> Mag {
-        match x.get_exp() {
-            Some(e) => Mag::pow2(e as i64 - x.prec() as i64),
+        match exp2(x) {
+            Some(e) => Mag::pow2(e - i64::from(x.prec())),
             None if x.is_zero() => Mag::ZERO,
             None => Mag::INF,
         }
     }
 
-    /// The exact value as a 64-bit MPFR float (`+∞` beyond MPFR's exponent range).
+    /// The exact value as a 64-bit MPFR float (in MPFR's widest exponent range, which
+    /// holds every finite `Mag`).
     pub fn to_float(&self) -> Float {
+        ensure_wide_exponents();
         if self.is_infinite() {
             return Float::with_val(64, rug::float::Special::Infinity);
         }
         let mut f = Float::with_val(64, self.m);
-        match i32::try_from(self.e) {
-            Ok(e) => {
-                f <<= e;
-                f
-            }
-            Err(_) if self.e > 0 => Float::with_val(64, rug::float::Special::Infinity),
-            Err(_) => Float::with_val(64, 0),
-        }
+        mul_2exp(&mut f, self.e);
+        f
     }
 
     /// An upper bound as an `f64` (`+∞` on overflow; the smallest positive subnormal
