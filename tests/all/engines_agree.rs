@@ -12,9 +12,8 @@
 //!   `h` shrinks.
 
 use exactflow_core::number::{f64_to_q_exact, Q};
-use exactflow_core::{Column, Need, Scalar, Scenario};
+use exactflow_core::{Column, Need, Scenario};
 use exactflow_fast::FastSolution;
-use exactflow_mp::ball::Ball;
 use exactflow_mp::MpSolution;
 use exactflow_tests::scenario_from_f64;
 use proptest::prelude::*;
@@ -100,23 +99,9 @@ proptest! {
             }
         }
     }
-
-    /// `|u|²/η_u − |w|²/η_w` is conserved: mp's certified norms, combined in balls, enclose
-    /// the exact initial value at every time.
-    #[test]
-    fn conserved_trace_encloses_its_initial_value(s in scenarios()) {
-        let red = s.reduction();
-        let om = FastSolution::from_reduction(&red).omega();
-        let (_, tq) = times(om, &[0.5, 3.0, 40.0]);
-        let cert = MpSolution::new(red.clone()).eval_certified(&tq, 25, Need::ALL);
-        let prec = cert.prec;
-        let (eu, ew) = (Ball::from_q(&red.eta_u, &prec), Ball::from_q(&red.eta_w, &prec));
-        let exact = Float::with_val(2 * prec, &exactflow_num::mpfr::q_to_rational_exact(&(&red.pu - &red.pw)));
-        for o in &cert.values {
-            let inv = o.norm_u.clone() * &o.norm_u / &eu - o.norm_w.clone() * &o.norm_w / &ew;
-            prop_assert!(inv.contains(&exact), "{inv:?} vs {exact}");
-        }
-    }
+    // (No conserved-trace property: |u|²/η_u − |w|²/η_w formed from mp's norms is 4M by
+    // construction of the norms, true for any z(t); issue 10 item 9. The trajectory is
+    // held to the independent Taylor integration in taylor_vs_closed_form.rs.)
 }
 
 proptest! {

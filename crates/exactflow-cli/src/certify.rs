@@ -99,7 +99,8 @@ pub fn run(args: &CertifyArgs) -> Result<(), CliError> {
                     "detail": l.detail,
                 })).collect::<Vec<_>>(),
             });
-            let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+            let mut s =
+                serde_json::to_string_pretty(&v).expect("a serde_json::Value always serializes");
             s.push('\n');
             s.into_bytes()
         }

@@ -218,7 +218,7 @@ fn render_json(r: &Report, name: &str, gd_steps: usize) -> String {
         "limits": Value::Object(limits),
         "point": point,
     });
-    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    let mut s = serde_json::to_string_pretty(&v).expect("a serde_json::Value always serializes");
     s.push('\n');
     s
 }

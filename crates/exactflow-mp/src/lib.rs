@@ -51,3 +51,7 @@ impl MpSolution {
 #[cfg(test)]
 #[path = "tests/mp.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "tests/containment.rs"]
+mod containment;

@@ -59,7 +59,10 @@ impl GdRun {
 
     /// `3ⁿ h_0 + C(3ⁿ − 1)/2`, the a-priori bound after `n` steps.
     pub fn a_priori(&self, n: u32) -> u64 {
-        let h0 = self.heights.first().copied().unwrap_or(0);
+        let h0 = *self
+            .heights
+            .first()
+            .expect("a run records the height of its initial state");
         let p = 3u64.saturating_pow(n);
         p.saturating_mul(h0)
             .saturating_add(self.growth_c.saturating_mul(p.saturating_sub(1)) / 2)
@@ -310,5 +313,5 @@ pub fn reduced_bits(x: &Exact, run: &GdRun) -> u64 {
             x.k1.bits(&a) + x.k1.bits(&b) + x.k1.bits(&c)
         })
         .max()
-        .unwrap_or(0)
+        .expect("a run holds its initial state")
 }

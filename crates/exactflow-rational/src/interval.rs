@@ -145,7 +145,9 @@ fn isqrt_floor(n: &BigInt) -> BigInt {
 
 /// `⌈√n⌉` for `n ≥ 0`.
 fn isqrt_ceil(n: &BigInt) -> BigInt {
-    let u: BigUint = n.to_biguint().unwrap_or_default();
+    let u: BigUint = n
+        .to_biguint()
+        .expect("isqrt_ceil is called on non-negative integers only");
     let r = u.sqrt();
     if &r * &r == u {
         BigInt::from(r)
