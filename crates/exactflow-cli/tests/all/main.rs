@@ -10,6 +10,7 @@ mod cli;
 mod compare;
 mod fuzz_cli;
 mod mechanism;
+mod numerics;
 mod phase;
 mod phase_exponents;
 mod simulate;

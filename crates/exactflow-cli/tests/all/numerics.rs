@@ -2,20 +2,10 @@
 //! never printed as if it were — a refusal (exit 2) for values beyond an engine's range, a
 //! failure naming the cells (exit 1) for values that did not reach the requested digits.
 
+use crate::support::{exactflow, text};
 use rug::float::Round;
 use rug::Float;
-use std::process::{Command, Output};
-
-fn exactflow(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_exactflow"))
-        .args(args)
-        .output()
-        .expect("run exactflow")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8(b.to_vec()).expect("utf-8")
-}
+use std::process::Output;
 
 /// The README's example scenario as flags.
 const BASE: [&str; 14] = [
