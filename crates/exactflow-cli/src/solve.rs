@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use exactflow_core::number::{format_f64_sci, format_q_sci, parse_exact, Q};
 use exactflow_core::times::{TimePoint, Times};
 use exactflow_core::{Column, Observables};
-use exactflow_fast::{FastSolution, OMEGA_T_TOL, REL_TOL};
+use exactflow_fast::{FastSolution, Unrepresentable, OMEGA_T_TOL, REL_TOL};
 use exactflow_tables::write::{Cell, Chunk, Digits, Header, Renderer, TableWriter};
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -315,7 +315,13 @@ pub fn run(args: &SolveArgs) -> Result<(), CliError> {
     use exactflow_tables::provenance as key;
     let mut metadata = key::provenance(&scenario, "solve");
     metadata.extend([
-        ("omega".into(), format_f64_sci(sol.omega(), 17)),
+        (
+            "omega".into(),
+            match sol.omega_wide().to_f64_normal() {
+                Some(om) => format_f64_sci(om, 17),
+                None => sol.omega_wide().to_sci(),
+            },
+        ),
         (
             key::DIGITS.into(),
             match digits {
@@ -331,6 +337,9 @@ pub fn run(args: &SolveArgs) -> Result<(), CliError> {
         if args.certify && *c != Column::T {
             names.push(format!("{}_err", c.name()));
         }
+    }
+    if args.engine() == Engine::Fast {
+        check_fast(&sol, &source, &columns)?;
     }
     // Everything is checked: open the output only now (nothing is written on bad input).
     let out = output::open(args.out.as_deref())?;
@@ -372,6 +381,28 @@ pub fn run(args: &SolveArgs) -> Result<(), CliError> {
     output::finish(r)
 }
 
+/// The refusal of a cell `f64` cannot carry (exit 2).
+fn refusal(u: Unrepresentable) -> CliError {
+    CliError::usage(
+        "--engine fast",
+        format!(
+            "{u}; f64 cannot carry it: use --engine mp (or leave the column out with --columns)"
+        ),
+    )
+}
+
+/// A first pass of the fast engine over every time point, keeping nothing: refuses
+/// (exit 2, before any output) a requested cell whose value `f64` cannot carry.
+fn check_fast(sol: &FastSolution, source: &TimeSource, columns: &[Column]) -> Result<(), CliError> {
+    let need = exactflow_core::Need::from_columns(columns);
+    let mut tf: Vec<f64> = Vec::with_capacity(FAST_BLOCK);
+    source.for_each_block(FAST_BLOCK, |block| {
+        tf.clear();
+        tf.extend(block.iter().map(TimePoint::to_f64));
+        sol.check(&tf, &need).map_err(refusal)
+    })
+}
+
 /// The fast engine, block by block: times correctly rounded to `f64` by integer
 /// arithmetic, the lane loop, each row written as it comes.
 fn run_fast(
@@ -387,7 +418,8 @@ fn run_fast(
         tf.clear();
         tf.extend(block.iter().map(TimePoint::to_f64));
         let mut err = None;
-        sol.for_each(&tf, |i, o| {
+        let need = exactflow_core::Need::from_columns(columns);
+        sol.try_for_each(&tf, &need, |i, o| {
             if err.is_some() {
                 return;
             }
@@ -401,7 +433,8 @@ fn run_fast(
             if let Err(e) = w.row(&cells) {
                 err = Some(e);
             }
-        });
+        })
+        .map_err(refusal)?;
         progress.inc(block.len() as u64);
         match err {
             Some(e) => Err(e.into()),

@@ -184,6 +184,21 @@ impl<R: Clone> Observables<R> {
             Column::NormW => &self.norm_w,
         })
     }
+
+    /// The value of a value column, mutably (`None` for [`Column::T`]).
+    pub fn get_mut(&mut self, c: Column) -> Option<&mut R> {
+        Some(match c {
+            Column::T => return None,
+            Column::Z => &mut self.z,
+            Column::Slope => &mut self.slope,
+            Column::Residual => &mut self.residual,
+            Column::Loss => &mut self.loss,
+            Column::Ntk => &mut self.ntk,
+            Column::Alignment => &mut self.alignment,
+            Column::NormU => &mut self.norm_u,
+            Column::NormW => &mut self.norm_w,
+        })
+    }
 }
 
 #[cfg(test)]

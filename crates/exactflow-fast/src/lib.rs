@@ -35,11 +35,14 @@
 //! rounded to `f64` (a time given as `0.1` is not a double).
 
 pub mod lanes;
+pub mod wide;
 
 use exactflow_core::closed_form::{Decay, EXPM1_BELOW, SPLIT_ABOVE};
 use exactflow_core::elementary::exp_core;
-use exactflow_core::{Constants, Observables, Scenario};
+use exactflow_core::{Constants, Need, Observables, Scenario};
 use lanes::{F64x8, LANES};
+use wide::{all_accepted, settle, WideForm};
+pub use wide::{Unrepresentable, Why};
 
 /// Relative error bound (in units of the result) of the observables, excluding the
 /// `ωt` term; a generous multiple of the ~30 roundings along the longest path.
@@ -57,6 +60,8 @@ pub struct FastSolution {
     consts4: Constants<F64x8>,
     /// What [`FastSolution::error_bounds`] needs.
     model: ErrorModel,
+    /// The closed form beyond `f64`'s exponent range, and the representability checks.
+    wide: Box<WideForm>,
 }
 
 /// The scenario's numbers the documented error bounds refer to.
@@ -96,6 +101,7 @@ impl FastSolution {
             consts,
             consts4,
             model,
+            wide: Box::new(WideForm::new(red)),
         }
     }
 
@@ -151,15 +157,80 @@ impl FastSolution {
         }
     }
 
-    /// `ω` (the residual decays like `e^{−ωt}`), rounded to `f64`.
+    /// `ω` (the residual decays like `e^{−ωt}`), rounded to `f64` (0 or `+∞` where `ω`
+    /// is beyond `f64`'s range: see [`FastSolution::omega_wide`]).
     pub fn omega(&self) -> f64 {
-        *self.consts.omega()
+        self.wide.omega().to_f64()
     }
 
-    /// Every observable at `t ≥ 0` (precision: see the crate docs).
+    /// `ω` with an unbounded exponent (correctly rounded to 53 bits).
+    pub fn omega_wide(&self) -> exactflow_core::wide::Wide {
+        self.wide.omega()
+    }
+
+    /// Whether the scenario's constants fit `f64` comfortably, so that the plain `f64`
+    /// path runs (else every point is evaluated in the unbounded-exponent type; the
+    /// values are the same where both apply, only slower).
+    pub fn is_plain(&self) -> bool {
+        self.wide.plain
+    }
+
+    /// Every observable at `t ≥ 0` (precision: see the crate docs). A value `f64`
+    /// cannot carry (beyond its range, below its normal range) comes back as NaN; use
+    /// [`FastSolution::try_eval`] to have it named instead.
     #[inline]
     pub fn eval(&self, t: f64) -> Observables<f64> {
-        self.consts.eval(&t)
+        self.try_eval(t, &Need::NONE)
+            .expect("nothing is required, nothing is refused")
+    }
+
+    /// Every observable at `t ≥ 0`, or the first column among `need` whose value `f64`
+    /// cannot carry (the others of those come back as NaN). The same bits as every other
+    /// evaluation path.
+    ///
+    /// # Errors
+    /// [`Unrepresentable`] naming the column, the time and the value's magnitude.
+    #[inline]
+    pub fn try_eval(&self, t: f64, need: &Need) -> Result<Observables<f64>, Unrepresentable> {
+        if self.wide.plain {
+            let o = self.consts.eval(&t);
+            if all_accepted(&self.wide.watch, &o) {
+                return Ok(o);
+            }
+        }
+        settle(&self.wide.eval(t), need)
+    }
+
+    /// Checks that every value among `need` at every time point is representable,
+    /// without keeping any (a first pass before output is written).
+    ///
+    /// # Errors
+    /// The first [`Unrepresentable`] cell, in time order.
+    pub fn check(&self, times: &[f64], need: &Need) -> Result<(), Unrepresentable> {
+        self.try_for_each_chunk(times, need, |_, _, _| {})
+    }
+
+    /// [`FastSolution::for_each`], stopping at the first value among `need` that `f64`
+    /// cannot carry (rows before it have been handed to `f`).
+    ///
+    /// # Errors
+    /// That [`Unrepresentable`] cell.
+    pub fn try_for_each(
+        &self,
+        times: &[f64],
+        need: &Need,
+        mut f: impl FnMut(usize, Observables<f64>),
+    ) -> Result<(), Unrepresentable> {
+        self.try_for_each_chunk(
+            times,
+            need,
+            #[inline(always)]
+            |start, len, o| {
+                for l in 0..len {
+                    f(start + l, o.map(|v| v.0[l]));
+                }
+            },
+        )
     }
 
     /// Every observable at each time point, in order.
@@ -214,20 +285,42 @@ impl FastSolution {
     /// first, then the closed form's arithmetic on all lanes at once; chunks with points
     /// deep in the tail (`ωt > 600`, where `E` is carried scaled) go through the scalar
     /// path. On x86-64 with AVX2 the loop is compiled for AVX2 (same results).
+    /// Values `f64` cannot carry come back as NaN ([`FastSolution::try_for_each_chunk`]
+    /// names them instead).
     pub fn for_each_chunk(&self, times: &[f64], f: impl FnMut(usize, usize, &Observables<F64x8>)) {
         let best = *Isa::available().last().unwrap_or(&Isa::Baseline);
-        self.for_each_chunk_isa(best, times, f)
+        self.for_each_chunk_isa(best, times, &Need::NONE, f)
+            .expect("nothing is required, nothing is refused")
+    }
+
+    /// [`FastSolution::for_each_chunk`], stopping at the first value among `need` that
+    /// `f64` cannot carry (chunks before it have been handed to `f`).
+    ///
+    /// # Errors
+    /// That [`Unrepresentable`] cell.
+    pub fn try_for_each_chunk(
+        &self,
+        times: &[f64],
+        need: &Need,
+        f: impl FnMut(usize, usize, &Observables<F64x8>),
+    ) -> Result<(), Unrepresentable> {
+        let best = *Isa::available().last().unwrap_or(&Isa::Baseline);
+        self.for_each_chunk_isa(best, times, need, f)
     }
 
     /// [`FastSolution::for_each_chunk`] with the instruction set chosen by the caller
     /// (for tests that check every compiled path gives the same bits). An instruction set
     /// the CPU lacks falls back to [`Isa::Baseline`].
+    ///
+    /// # Errors
+    /// The first [`Unrepresentable`] cell among `need`.
     pub fn for_each_chunk_isa(
         &self,
         isa: Isa,
         times: &[f64],
+        need: &Need,
         f: impl FnMut(usize, usize, &Observables<F64x8>),
-    ) {
+    ) -> Result<(), Unrepresentable> {
         let isa = if Isa::available().contains(&isa) {
             isa
         } else {
@@ -237,11 +330,11 @@ impl FastSolution {
             #[cfg(target_arch = "x86_64")]
             // SAFETY: `available()` checked the CPU supports AVX-512F. Only the instruction
             // width changes: without FMA every lane computes the same IEEE operations.
-            Isa::Avx512 => unsafe { self.for_each_chunk_avx512(times, f) },
+            Isa::Avx512 => unsafe { self.for_each_chunk_avx512(times, need, f) },
             #[cfg(target_arch = "x86_64")]
             // SAFETY: as above, for AVX2.
-            Isa::Avx2 => unsafe { self.for_each_chunk_avx2(times, f) },
-            _ => self.chunks(times, f),
+            Isa::Avx2 => unsafe { self.for_each_chunk_avx2(times, need, f) },
+            _ => self.chunks(times, need, f),
         }
     }
 
@@ -251,9 +344,10 @@ impl FastSolution {
     unsafe fn for_each_chunk_avx512(
         &self,
         times: &[f64],
+        need: &Need,
         f: impl FnMut(usize, usize, &Observables<F64x8>),
-    ) {
-        self.chunks(times, f)
+    ) -> Result<(), Unrepresentable> {
+        self.chunks(times, need, f)
     }
 
     /// [`FastSolution::for_each_chunk`] compiled for AVX2.
@@ -262,13 +356,22 @@ impl FastSolution {
     unsafe fn for_each_chunk_avx2(
         &self,
         times: &[f64],
+        need: &Need,
         f: impl FnMut(usize, usize, &Observables<F64x8>),
-    ) {
-        self.chunks(times, f)
+    ) -> Result<(), Unrepresentable> {
+        self.chunks(times, need, f)
     }
 
     #[inline(always)]
-    fn chunks(&self, times: &[f64], mut f: impl FnMut(usize, usize, &Observables<F64x8>)) {
+    fn chunks(
+        &self,
+        times: &[f64],
+        need: &Need,
+        mut f: impl FnMut(usize, usize, &Observables<F64x8>),
+    ) -> Result<(), Unrepresentable> {
+        if !self.wide.plain {
+            return self.chunks_wide(times, need, f);
+        }
         let omega = *self.consts.omega();
         let common = !self.consts.omega_is_zero();
         for (k, c) in times.chunks(LANES).enumerate() {
@@ -279,7 +382,7 @@ impl FastSolution {
                 & x.iter().fold(true, |acc, x| {
                     acc & (*x >= EXPM1_BELOW) & (*x < SPLIT_ABOVE)
                 });
-            let o = if mid {
+            let mut o = if mid {
                 // The common case: E = e^{−ωt} on the lanes (the same exp as the scalar
                 // path), then τ from it.
                 let e = F64x8(x).map_lanes(|x| exp_core(-x));
@@ -290,8 +393,69 @@ impl FastSolution {
                     SlowDecay::Scaled(d) => self.eval_scalar(d),
                 }
             };
+            if !self.lanes_accepted(&o) {
+                self.fix_lanes(&t, c.len(), &mut o, need)?;
+            }
             f(k * LANES, c.len(), &o);
         }
+        Ok(())
+    }
+
+    /// Whether every value of every lane passes the watch ([`wide`] module docs).
+    #[inline(always)]
+    fn lanes_accepted(&self, o: &Observables<F64x8>) -> bool {
+        let watch = &self.wide.watch;
+        o.to_array().iter().enumerate().fold(true, |acc, (i, v)| {
+            acc & v.0.iter().fold(true, |a, x| a & watch.accepts(i, *x))
+        })
+    }
+
+    /// Re-evaluates the lanes the watch flagged in the unbounded-exponent type.
+    #[cold]
+    #[inline(never)]
+    fn fix_lanes(
+        &self,
+        t: &[f64; LANES],
+        len: usize,
+        o: &mut Observables<F64x8>,
+        need: &Need,
+    ) -> Result<(), Unrepresentable> {
+        for (l, &tl) in t.iter().enumerate().take(len) {
+            if all_accepted(&self.wide.watch, &o.map(|v| v.0[l])) {
+                continue;
+            }
+            let w = settle(&self.wide.eval(tl), need)?;
+            for c in exactflow_core::Column::VALUES {
+                if let (Some(dst), Some(v)) = (o.get_mut(c), w.get(c)) {
+                    dst.0[l] = *v;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every point in the unbounded-exponent type (a scenario beyond `f64`'s range).
+    #[cold]
+    #[inline(never)]
+    fn chunks_wide(
+        &self,
+        times: &[f64],
+        need: &Need,
+        mut f: impl FnMut(usize, usize, &Observables<F64x8>),
+    ) -> Result<(), Unrepresentable> {
+        for (k, c) in times.chunks(LANES).enumerate() {
+            let rows = c
+                .iter()
+                .map(|&t| settle(&self.wide.eval(t), need))
+                .collect::<Result<Vec<_>, _>>()?;
+            let o = Observables::from_fn(|col| {
+                F64x8(std::array::from_fn(|l| {
+                    *rows[l.min(c.len() - 1)].get(col).expect("a value column")
+                }))
+            });
+            f(k * LANES, c.len(), &o);
+        }
+        Ok(())
     }
 
     /// Per point, packed into lanes (chunks with a scaled `E`).
@@ -332,7 +496,7 @@ impl FastSolution {
     /// finite and positive.
     pub fn horizon(&self) -> f64 {
         let om = self.omega();
-        let limit = self.consts.residual_limit();
+        let limit = self.wide.residual_limit().to_f64();
         let scale = (self.eval(0.0).residual - limit)
             .abs()
             .max(f64::MIN_POSITIVE);
@@ -341,7 +505,16 @@ impl FastSolution {
             let e = self.eval(t).residual;
             (e - limit).abs() <= 1e-12 * scale || !e.is_finite()
         };
-        let mut hi = if om > 0.0 { 1.0 / om } else { 1.0 };
+        let mut hi = if om > 0.0 && om.is_finite() {
+            1.0 / om
+        } else if om > 0.0 {
+            f64::MIN_POSITIVE
+        } else if exactflow_core::Scalar::is_zero(&self.wide.omega()) {
+            1.0
+        } else {
+            // ω below f64's range: 1/ω beyond it (capped; the doubling goes no further).
+            f64::MAX / 4.0
+        };
         let mut steps = 0;
         while !settled(hi) && steps < 200 {
             hi *= 2.0;

@@ -19,6 +19,10 @@ macro_rules! real_struct {
             fn map<S>(&self, g: &impl Fn(&R) -> S) -> $name<S> {
                 $name { $($f: g(&self.$f),)* }
             }
+            #[allow(dead_code)]
+            fn visit(&self, g: &mut impl FnMut(&R)) {
+                $(g(&self.$f);)*
+            }
         }
     };
 }
@@ -399,6 +403,16 @@ impl<R: Real> Constants<R> {
         }
     }
 
+    /// Calls `f` on every constant the evaluation uses (not the special values `0`, `1`,
+    /// `½`, NaN, `+∞`): for a check that all of them lie in a type's comfortable range.
+    pub fn for_each_constant(&self, mut f: impl FnMut(&R)) {
+        self.model.visit(&mut f);
+        self.rates.visit(&mut f);
+        self.init.visit(&mut f);
+        self.frame.visit(&mut f);
+        self.lean.visit(&mut f);
+    }
+
     /// The flow's shape, decided exactly.
     pub fn shape(&self) -> Shape {
         self.shape
@@ -412,6 +426,25 @@ impl<R: Real> Constants<R> {
     /// Whether `ω = 0` exactly (then `E = 1` and `τ = t` for every `t`).
     pub fn omega_is_zero(&self) -> bool {
         self.shape.omega_is_zero()
+    }
+
+    /// The scale the slope's accuracy is relative to (docs: the slope near a sign
+    /// change): `|slope| + min(|θ*| + |e|, |slope₀| + |slope − slope₀|)`.
+    pub fn slope_scale(&self, slope: &R, residual: &R) -> R {
+        let m = &self.model;
+        let a = m.theta.abs() + residual.abs();
+        let b = m.slope0.abs() + (slope.clone() - m.slope0.clone()).abs();
+        slope.abs() + R::select_lt(&a, &b, a.clone(), b.clone())
+    }
+
+    /// The scales the norms' accuracy is relative to: the larger normalized norm
+    /// `max(|ũ|, |w̃|)` in each layer's units, `(·√η_u, ·√η_w)`.
+    pub fn norm_scales(&self, norm_u: &R, norm_w: &R) -> (R, R) {
+        let m = &self.model;
+        let (hu, hw) = (&m.half_sqrt_eta_u, &m.half_sqrt_eta_w);
+        let (tu, tw) = (norm_u.clone() / hu.clone(), norm_w.clone() / hw.clone());
+        let big = R::select_lt(&tu, &tw, tw.clone(), tu.clone());
+        (big.clone() * hu.clone(), big * hw.clone())
     }
 
     /// The limit of the residual as `t → ∞`: `−θ*` when the flow stays at or falls into

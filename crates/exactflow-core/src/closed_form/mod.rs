@@ -89,6 +89,17 @@ pub struct Need {
 }
 
 impl Need {
+    /// No observable.
+    pub const NONE: Need = Need {
+        z: false,
+        slope: false,
+        residual: false,
+        loss: false,
+        ntk: false,
+        alignment: false,
+        norms: false,
+    };
+
     /// Every observable.
     pub const ALL: Need = Need {
         z: true,
