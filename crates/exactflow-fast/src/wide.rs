@@ -4,7 +4,7 @@
 //!
 //! A scenario whose closed-form constants all lie well inside `f64`'s range (within
 //! `2^±200`, [`COMFORTABLE`]) is evaluated in plain `f64`, and a point is re-evaluated
-//! in `Wide` only when one of its values leaves `2^±600` ([`Watch`]) — the deep tail, a
+//! in `Wide` only when one of its values leaves `2^±600` (`Watch`) — the deep tail, a
 //! zero crossing — where an `f64` intermediate might have under- or overflowed. Any other
 //! scenario is evaluated in `Wide` throughout. Inside the normal range `Wide` rounds every
 //! operation exactly as `f64` does, so ordinary values keep their bits.

@@ -126,6 +126,11 @@ real_struct! {
         along,
         /// Its component across, squared (`4·gram/S` or `4·gram/D`).
         across2,
+        /// `len + along` = `2(|ũ₀|² + |X̃|)/len` (`ũ₀·s₀` or `ũ₀·δ₀` over `len/2`): a sum of
+        /// non-negative terms, so accurate however the two nearly cancel in `len − along`.
+        plus0,
+        /// `len − along` = `2(|w̃₀|² + |X̃|)/len`, likewise.
+        minus0,
     }
 }
 
@@ -289,17 +294,26 @@ impl<R: Scalar> FrameValues<R> {
             return FrameValues {
                 len: zero.clone(),
                 along: zero.clone(),
-                across2: zero,
+                across2: zero.clone(),
+                plus0: zero.clone(),
+                minus0: zero,
             };
         }
         let two = R::from_i32(2, ctx);
         let len = first.sqrt();
         let m = R::from_q(&red.m, ctx);
         // c = 2√gram/ℓ, squared after the division (gram itself may underflow).
-        let c = two * R::sqrt_q(&red.gram, ctx) / len.clone();
+        let c = two.clone() * R::sqrt_q(&red.gram, ctx) / len.clone();
+        // ℓ ± a = (ℓ² ± M)/ℓ with ℓ² = S = P + 2|X̃| (or D): ℓ² + M = 2(|ũ₀|² + |X̃|),
+        // ℓ² − M = 2(|w̃₀|² + |X̃|).
+        let axt = R::sqrt_q(&red.xt2, ctx);
+        let pu = R::from_q(&red.pu, ctx);
+        let pw = R::from_q(&red.pw, ctx);
         FrameValues {
             along: m / len.clone(),
             across2: c.clone() * c,
+            plus0: two.clone() * (pu + axt.clone()) / len.clone(),
+            minus0: two * (pw + axt) / len.clone(),
             len,
         }
     }

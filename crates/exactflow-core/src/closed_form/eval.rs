@@ -268,26 +268,31 @@ impl<R: Real> Constants<R> {
         //     (ℓz + a)(ℓ + a/z) + c²/z and (ℓz − a)(ℓ − a/z) + c²/z — good when z has
         //     moved far from 1 and one of s, δ dominates.
         let f = &self.frame;
-        let (zz, zi) = if self.delta_frame {
-            (zinv, z)
+        let zi = if self.delta_frame { z } else { zinv };
+        // The four factors as ℓ ± a (exact-form constants) plus their change since t = 0,
+        // so that a factor near zero (one layer dominating: ℓ ≈ a) keeps its accuracy:
+        // s₀ frame: ℓz ± a = (ℓ ± a) + ℓ(z−1), ℓ ± a/z = (ℓ ± a) ∓ a(z−1)/z;
+        // δ₀ frame: ℓ/z ± a = (ℓ ± a) − ℓ(z−1)/z, ℓ ± az = (ℓ ± a) ± a(z−1).
+        let (dl, da) = if self.delta_frame {
+            (-(f.len.clone() * r.clone()), zm1)
         } else {
-            (z, zinv)
+            (f.len.clone() * zm1.clone(), r)
         };
-        let lz = f.len.clone() * zz.clone();
         // z or 1/z overflows only when z₊ ∈ {0, ∞}, i.e. δ₀ = 0 or s₀ = 0, and then
         // M = 0 and gram = 0 exactly: keep those products exactly zero (no 0·∞).
-        let az = if self.shape.balanced() {
+        let ad = if self.shape.balanced() {
             zero.clone()
         } else {
-            f.along.clone() * zi.clone()
+            f.along.clone() * da.clone()
         };
+        let ad = if self.delta_frame { ad } else { -ad };
         let cross = if self.shape.rank_one() {
             zero.clone()
         } else {
             f.across2.clone() * zi.clone()
         };
-        let (mut lp, mut lm) = (lz.clone() + f.along.clone(), lz.clone() - f.along.clone());
-        let (mut rp, mut rm) = (f.len.clone() + az.clone(), f.len.clone() - az.clone());
+        let (mut lp, mut lm) = (f.plus0.clone() + dl.clone(), f.minus0.clone() + dl.clone());
+        let (mut rp, mut rm) = (f.plus0.clone() + ad.clone(), f.minus0.clone() - ad.clone());
         if let Some(w_vanishes) = self.w_vanishes() {
             let (l, rr) = self.vanishing_factors(p);
             // In either frame the vanishing vector is w̃ (the "−" pair) when M > 0, ũ when
@@ -303,11 +308,12 @@ impl<R: Real> Constants<R> {
         let pu4_ii = lp.clone() * rp.clone() + cross.clone();
         let pw4_ii = lm.clone() * rm.clone() + cross.clone();
         // Rounding bounds of the two products: |x̂ŷ − xy| ≲ u(|x|_abs|ŷ| + |x̂||y|_abs),
-        // where |x|_abs = ℓz + |a| bounds the terms x was summed from.
-        let lab = lz + f.along.abs();
-        let rab = f.len.clone() + az.abs();
-        let bu_ii = lab.clone() * rp.abs() + lp.abs() * rab.clone() + cross.clone();
-        let bw_ii = lab * rm.abs() + lm.abs() * rab + cross;
+        // where |x|_abs bounds the terms x was summed from.
+        let (dla, ada) = (dl.abs(), ad.abs());
+        let (lpa, lma) = (f.plus0.clone() + dla.clone(), f.minus0.clone() + dla);
+        let (rpa, rma) = (f.plus0.clone() + ada.clone(), f.minus0.clone() + ada);
+        let bu_ii = lpa * rp.abs() + lp.abs() * rpa + cross.clone();
+        let bw_ii = lma * rm.abs() + lm.abs() * rma + cross.clone();
         let pu4 = R::select_lt(&bu_ii, &bu_i, pu4_ii, pu4_i);
         let pw4 = R::select_lt(&bw_ii, &bw_i, pw4_ii, pw4_i);
         let clamp = |x: R| x.clamp_known(zero, &self.u.inf);
