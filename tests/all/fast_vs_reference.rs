@@ -430,7 +430,8 @@ proptest! {
             prop_assert!((ntk - o.ntk).abs() <= tol * o.ntk, "ntk {ntk} vs {}", o.ntk);
             prop_assert!((o.slope - (theta + o.residual)).abs() <= tol * (theta.abs() + o.residual.abs()));
             let loss = 0.5 * a * o.residual * o.residual + q_to_f64_nearest(&red.lstar);
-            prop_assert!((loss - o.loss).abs() <= tol * o.loss);
+            // (NaN: a loss below f64's normal range, refused; fast_extremes checks refusals.)
+            prop_assert!(o.loss.is_nan() || (loss - o.loss).abs() <= tol * o.loss);
             prop_assert!(o.alignment.abs() <= 1.0 || o.alignment.is_nan());
             prop_assert!((o.z - prev_z) * dir >= -tol * o.z, "z not monotone");
             prev_z = o.z;

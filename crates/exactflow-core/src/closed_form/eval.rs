@@ -268,11 +268,18 @@ impl<R: Real> Constants<R> {
         //     (ℓz + a)(ℓ + a/z) + c²/z and (ℓz − a)(ℓ − a/z) + c²/z — good when z has
         //     moved far from 1 and one of s, δ dominates.
         let f = &self.frame;
-        let zi = if self.delta_frame { z } else { zinv };
-        // The four factors as ℓ ± a (exact-form constants) plus their change since t = 0,
-        // so that a factor near zero (one layer dominating: ℓ ≈ a) keeps its accuracy:
+        let (zz, zi) = if self.delta_frame {
+            (zinv, z)
+        } else {
+            (z, zinv)
+        };
+        // Each of the four factors by two forms, keeping the one with the smaller bound:
+        // directly, ℓz ± a and ℓ ± a/z (s₀ frame; ℓ/z ± a and ℓ ± az in the δ₀ frame) —
+        // good when z has moved far; or as ℓ ± a (exact-form constants) plus the change
+        // since t = 0 — good when one layer dominates (ℓ ≈ a cancels):
         // s₀ frame: ℓz ± a = (ℓ ± a) + ℓ(z−1), ℓ ± a/z = (ℓ ± a) ∓ a(z−1)/z;
         // δ₀ frame: ℓ/z ± a = (ℓ ± a) − ℓ(z−1)/z, ℓ ± az = (ℓ ± a) ± a(z−1).
+        let lz = f.len.clone() * zz.clone();
         let (dl, da) = if self.delta_frame {
             (-(f.len.clone() * r.clone()), zm1)
         } else {
@@ -280,19 +287,41 @@ impl<R: Real> Constants<R> {
         };
         // z or 1/z overflows only when z₊ ∈ {0, ∞}, i.e. δ₀ = 0 or s₀ = 0, and then
         // M = 0 and gram = 0 exactly: keep those products exactly zero (no 0·∞).
-        let ad = if self.shape.balanced() {
-            zero.clone()
+        let (az, ad) = if self.shape.balanced() {
+            (zero.clone(), zero.clone())
         } else {
-            f.along.clone() * da.clone()
+            let ad = f.along.clone() * da.clone();
+            (
+                f.along.clone() * zi.clone(),
+                if self.delta_frame { ad } else { -ad },
+            )
         };
-        let ad = if self.delta_frame { ad } else { -ad };
         let cross = if self.shape.rank_one() {
             zero.clone()
         } else {
             f.across2.clone() * zi.clone()
         };
-        let (mut lp, mut lm) = (f.plus0.clone() + dl.clone(), f.minus0.clone() + dl.clone());
-        let (mut rp, mut rm) = (f.plus0.clone() + ad.clone(), f.minus0.clone() - ad.clone());
+        let pick = |old: R, old_b: R, base: &R, d: &R, plus: bool| -> (R, R) {
+            let (new, new_b) = if plus {
+                (base.clone() + d.clone(), base.clone() + d.abs())
+            } else {
+                (base.clone() - d.clone(), base.clone() + d.abs())
+            };
+            let v = R::select_lt(&new_b, &old_b, new, old);
+            let b = R::select_lt(&new_b, &old_b, new_b.clone(), old_b.clone());
+            (v, b)
+        };
+        let (lab, rab) = (lz.clone() + f.along.abs(), f.len.clone() + az.abs());
+        let (mut lp, lpa) = pick(
+            lz.clone() + f.along.clone(),
+            lab.clone(),
+            &f.plus0,
+            &dl,
+            true,
+        );
+        let (mut lm, lma) = pick(lz - f.along.clone(), lab, &f.minus0, &dl, true);
+        let (mut rp, rpa) = pick(f.len.clone() + az.clone(), rab.clone(), &f.plus0, &ad, true);
+        let (mut rm, rma) = pick(f.len.clone() - az, rab, &f.minus0, &ad, false);
         if let Some(w_vanishes) = self.w_vanishes() {
             let (l, rr) = self.vanishing_factors(p);
             // In either frame the vanishing vector is w̃ (the "−" pair) when M > 0, ũ when
@@ -309,11 +338,8 @@ impl<R: Real> Constants<R> {
         let pw4_ii = lm.clone() * rm.clone() + cross.clone();
         // Rounding bounds of the two products: |x̂ŷ − xy| ≲ u(|x|_abs|ŷ| + |x̂||y|_abs),
         // where |x|_abs bounds the terms x was summed from.
-        let (dla, ada) = (dl.abs(), ad.abs());
-        let (lpa, lma) = (f.plus0.clone() + dla.clone(), f.minus0.clone() + dla);
-        let (rpa, rma) = (f.plus0.clone() + ada.clone(), f.minus0.clone() + ada);
         let bu_ii = lpa * rp.abs() + lp.abs() * rpa + cross.clone();
-        let bw_ii = lma * rm.abs() + lm.abs() * rma + cross.clone();
+        let bw_ii = lma * rm.abs() + lm.abs() * rma + cross;
         let pu4 = R::select_lt(&bu_ii, &bu_i, pu4_ii, pu4_i);
         let pw4 = R::select_lt(&bw_ii, &bw_i, pw4_ii, pw4_i);
         let clamp = |x: R| x.clamp_known(zero, &self.u.inf);
