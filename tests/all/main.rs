@@ -4,6 +4,7 @@
 //! line below.
 
 mod engines_agree;
+mod fast_extremes;
 mod fast_vs_reference;
 mod mp_vs_reference;
 mod presets;
