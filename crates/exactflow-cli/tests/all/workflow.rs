@@ -12,7 +12,9 @@ use std::process::Output;
 const PRESETS: [&str; 5] = ["kernel", "alignment", "disalignment", "rescaling", "saddle"];
 
 /// Times spanning each preset's transient (early, knee, late).
-const TIMES: &str = "0,0.5,3,17,100,1000";
+// Times at which every column of these scenarios is a normal double (later, residual and loss
+// fall below f64's range and the fast engine refuses them).
+const TIMES: &str = "0,0.5,3,17,40";
 
 fn fixture(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
