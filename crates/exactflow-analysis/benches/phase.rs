@@ -15,16 +15,16 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("sigma_u x sigma_w", |b| {
         b.iter(|| {
-            let x = Axis::parse("--x", "sigma_u=1e-4..1:log:1000").expect("axis");
-            let y = Axis::parse("--y", "sigma_w=1e-4..1:log:1000").expect("axis");
+            let x = Axis::parse(AxisId::X, "sigma_u=1e-4..1:log:1000").expect("axis");
+            let y = Axis::parse(AxisId::Y, "sigma_w=1e-4..1:log:1000").expect("axis");
             let sw = Sweep::new(&s, x, y).expect("sweep");
             sw.run(&|_| {}).len()
         })
     });
     g.bench_function("width x gamma", |b| {
         b.iter(|| {
-            let x = Axis::parse("--x", "width=1..100000:log:1000").expect("axis");
-            let y = Axis::parse("--y", "gamma=1e-5..1:log:1000").expect("axis");
+            let x = Axis::parse(AxisId::X, "width=1..100000:log:1000").expect("axis");
+            let y = Axis::parse(AxisId::Y, "gamma=1e-5..1:log:1000").expect("axis");
             let sw = Sweep::new(&s, x, y).expect("sweep");
             sw.run(&|_| {}).len()
         })

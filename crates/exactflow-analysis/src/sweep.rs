@@ -119,27 +119,46 @@ impl fmt::Display for Param {
     }
 }
 
-/// Why a sweep cannot run. Messages name the axis (`--x` or `--y`).
+/// Which axis of a sweep (the shells name it: the CLI `--x`/`--y`, Python `x=`/`y=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AxisId {
+    /// The first (horizontal) axis.
+    X,
+    /// The second (vertical) axis.
+    Y,
+}
+
+impl fmt::Display for AxisId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AxisId::X => "x",
+            AxisId::Y => "y",
+        })
+    }
+}
+
+/// Why a sweep cannot run, naming the axis it is about.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SweepError {
     /// A malformed or out-of-domain axis.
-    #[error("{axis}: {message}")]
+    #[error("axis {axis}: {message}")]
     Axis {
-        /// `--x` or `--y`.
-        axis: String,
+        /// The axis.
+        axis: AxisId,
         /// What is wrong.
         message: String,
     },
 }
 
-fn axis_err(axis: &str, message: impl Into<String>) -> SweepError {
+fn axis_err(axis: AxisId, message: impl Into<String>) -> SweepError {
     SweepError::Axis {
-        axis: axis.to_string(),
+        axis,
         message: message.into(),
     }
 }
 
-/// One axis of a sweep: `PARAM=LO..HI[:log]:N`.
+/// One axis of a sweep. Its text form `PARAM=LO..HI[:log]:N` is the axis grammar both shells
+/// accept (the CLI's `--x`/`--y`, Python's `phase(x=..., y=...)`), documented in docs/cli.md.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Axis {
     /// The parameter.
@@ -151,26 +170,26 @@ pub struct Axis {
 }
 
 impl Axis {
-    /// Parses `PARAM=LO..HI[:log]:N` (`flag` names the axis in errors). `N = 1` gives `LO`.
+    /// Parses `PARAM=LO..HI[:log]:N` for `axis` (named in errors). `N = 1` gives `LO`.
     /// Linear values are `LO + j(HI − LO)/(N − 1)`, geometric ones
     /// `LO·(HI/LO)^(j/(N − 1))` (with the pure-Rust `libm`, the same bits everywhere);
     /// widths are rounded to the nearest integer.
     ///
     /// # Errors
-    /// [`SweepError::Axis`] naming the flag: syntax, unknown parameter, `N` outside
+    /// [`SweepError::Axis`] naming the axis: syntax, unknown parameter, `N` outside
     /// `1..=`[`MAX_AXIS_POINTS`], a log axis not strictly positive, a value outside the
     /// parameter's domain.
-    pub fn parse(flag: &str, text: &str) -> Result<Axis, SweepError> {
+    pub fn parse(axis: AxisId, text: &str) -> Result<Axis, SweepError> {
         let syntax = || {
             axis_err(
-                flag,
+                axis,
                 format!("expected PARAM=LO..HI[:log]:N (for example sigma_u=1e-4..1:log:16), got {text:?}"),
             )
         };
         let (name, range) = text.split_once('=').ok_or_else(syntax)?;
         let param = Param::parse(name).ok_or_else(|| {
             axis_err(
-                flag,
+                axis,
                 format!(
                     "unknown parameter {name:?} (known: width, sigma_u, sigma_w, eta_u, eta_w, gamma, exx, exy)"
                 ),
@@ -185,13 +204,13 @@ impl Axis {
         let (lo, hi) = span.split_once("..").ok_or_else(syntax)?;
         let num = |s: &str, what: &str| -> Result<f64, SweepError> {
             let q = exactflow_core::number::parse_exact(s)
-                .map_err(|e| axis_err(flag, format!("{what}: {e}")))?;
+                .map_err(|e| axis_err(axis, format!("{what}: {e}")))?;
             let x = q_to_f64_nearest(&q);
             // The sweep runs in f64: a finite value it cannot hold is refused as such,
             // not reported as the 0, inf or NaN it would become.
             if !x.is_finite() || (x == 0.0 && !num_traits::Zero::is_zero(&q)) {
                 return Err(axis_err(
-                    flag,
+                    axis,
                     format!(
                         "{what} = {} is beyond the f64 range the sweep runs in",
                         short(s.trim())
@@ -205,16 +224,16 @@ impl Axis {
         let n: usize = n
             .trim()
             .parse()
-            .map_err(|_| axis_err(flag, format!("N must be a positive integer, got {n:?}")))?;
+            .map_err(|_| axis_err(axis, format!("N must be a positive integer, got {n:?}")))?;
         if n == 0 || n > MAX_AXIS_POINTS {
             return Err(axis_err(
-                flag,
+                axis,
                 format!("N must be between 1 and {MAX_AXIS_POINTS}, got {n}"),
             ));
         }
         if log && !(lo > 0.0 && hi > 0.0) {
             return Err(axis_err(
-                flag,
+                axis,
                 format!("a log axis needs LO > 0 and HI > 0, got {lo:e}..{hi:e}"),
             ));
         }
@@ -240,7 +259,7 @@ impl Axis {
             })
             .collect();
         for v in &values {
-            param.check(*v).map_err(|m| axis_err(flag, m))?;
+            param.check(*v).map_err(|m| axis_err(axis, m))?;
         }
         Ok(Axis { param, log, values })
     }
@@ -376,7 +395,7 @@ impl Sweep {
     pub fn new(scenario: &Scenario, x: Axis, y: Axis) -> Result<Sweep, SweepError> {
         if x.param == y.param {
             return Err(axis_err(
-                "--y",
+                AxisId::Y,
                 format!(
                     "both axes sweep {}; choose two different parameters",
                     x.param
@@ -385,11 +404,11 @@ impl Sweep {
         }
         let init = match &scenario.init {
             Init::Explicit { .. } => {
-                for (flag, a) in [("--x", &x), ("--y", &y)] {
+                for (id, a) in [(AxisId::X, &x), (AxisId::Y, &y)] {
                     if matches!(a.param, Param::Width | Param::SigmaU | Param::SigmaW) {
                         return Err(axis_err(
-                            flag,
-                            format!("a {} sweep needs a gaussian initialization (--init gaussian or a preset), the scenario has explicit u0/w0", a.param),
+                            id,
+                            format!("a {} sweep needs a gaussian initialization, the scenario has explicit u0/w0", a.param),
                         ));
                     }
                 }

@@ -8,7 +8,7 @@ use crate::scenario_args::ScenarioArgs;
 use clap::Args;
 use exactflow_analysis::asymptotic::{diagram, ExponentAxis, ExponentName, Exponents, Phase};
 use exactflow_analysis::mechanism::Label;
-use exactflow_analysis::sweep::{Axis, Cell, Sweep, SweepError, MAX_CELLS};
+use exactflow_analysis::sweep::{Axis, AxisId, Cell, Sweep, SweepError, MAX_CELLS};
 use exactflow_tables::write::{
     Cell as TCell, Digits, Format as TFormat, Header, Output, TableWriter,
 };
@@ -56,10 +56,18 @@ impl From<SweepError> for CliError {
     fn from(e: SweepError) -> Self {
         match e {
             SweepError::Axis { axis, message } => CliError::Usage {
-                flag: axis,
+                flag: axis_flag(axis).into(),
                 message,
             },
         }
+    }
+}
+
+/// The flag that sets `axis`.
+fn axis_flag(axis: AxisId) -> &'static str {
+    match axis {
+        AxisId::X => "--x",
+        AxisId::Y => "--y",
     }
 }
 
@@ -143,8 +151,8 @@ pub fn run(args: &PhaseArgs) -> Result<(), CliError> {
         }
         (false, false) => {}
     }
-    let x = Axis::parse("--x", &args.x)?;
-    let y = Axis::parse("--y", &args.y)?;
+    let x = Axis::parse(AxisId::X, &args.x)?;
+    let y = Axis::parse(AxisId::Y, &args.y)?;
     if x.values.len().saturating_mul(y.values.len()) > MAX_CELLS {
         return Err(CliError::usage(
             "--y",

@@ -6,7 +6,7 @@ use crate::convert::to_q_list;
 use crate::scenario::Scenario;
 use crate::{guard, input_error};
 use exactflow_analysis::mechanism::{analyse_exact, Label, THRESHOLDS};
-use exactflow_analysis::sweep::{Axis, Sweep, SweepError, MAX_CELLS};
+use exactflow_analysis::sweep::{Axis, AxisId, Sweep, SweepError, MAX_CELLS};
 use exactflow_core::number::q_to_f64_nearest;
 use exactflow_rational::fixed::PointKind;
 use exactflow_rational::limits::{LimitClaim, LimitValue};
@@ -267,7 +267,7 @@ pub fn mechanism<'py>(py: Python<'py>, scenario: &Scenario) -> PyResult<Bound<'p
 
 fn sweep_err(e: SweepError) -> PyErr {
     match e {
-        SweepError::Axis { axis, message } => input_error(axis.trim_start_matches('-'), message),
+        SweepError::Axis { axis, message } => input_error(&axis.to_string(), message),
     }
 }
 
@@ -298,8 +298,8 @@ pub fn phase<'py>(
     y: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
     guard(|| {
-        let xa = Axis::parse("x", x).map_err(sweep_err)?;
-        let ya = Axis::parse("y", y).map_err(sweep_err)?;
+        let xa = Axis::parse(AxisId::X, x).map_err(sweep_err)?;
+        let ya = Axis::parse(AxisId::Y, y).map_err(sweep_err)?;
         let (nx, ny) = (xa.values.len(), ya.values.len());
         if nx.saturating_mul(ny) > MAX_CELLS {
             return Err(input_error(

@@ -14,7 +14,7 @@ use num_traits::Zero;
 
 /// Width at which the origin and the canonical minimum are classified (their Jacobians are
 /// verified on `2·width` vectors, O(width²) exact operations); the claims of docs/model.md §7 do not
-/// depend on the width, and a `--point` is always classified at its own width.
+/// depend on the width, and a point given to classify is classified at its own width.
 pub const FIXED_POINT_WIDTH: usize = 256;
 
 /// Most GD steps accepted (heights grow threefold per step).
@@ -171,7 +171,7 @@ pub fn check_with(x: &Exact, claims: &Claims, opts: &CheckOptions) -> Result<Rep
         points.push((format!("probe {}", i + 1), u, w));
     }
     if let Some((u, w)) = &opts.point {
-        points.push(("--point".into(), u.clone(), w.clone()));
+        points.push(("the given point".into(), u.clone(), w.clone()));
     }
 
     // 1. Conservation of Q.
@@ -332,7 +332,7 @@ pub fn check_with(x: &Exact, claims: &Claims, opts: &CheckOptions) -> Result<Rep
         checks.push(CheckResult {
             name: "fixed_point",
             passed: stationary && r.verified,
-            detail: format!("--point: {}", r.detail),
+            detail: format!("the given point: {}", r.detail),
         });
         r
     });

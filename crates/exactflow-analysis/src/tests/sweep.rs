@@ -5,21 +5,21 @@ use exactflow_core::presets::preset;
 
 #[test]
 fn axes_parse_linear_log_and_widths() {
-    let a = Axis::parse("--x", "sigma_u=1e-4..1:log:5").unwrap();
+    let a = Axis::parse(AxisId::X, "sigma_u=1e-4..1:log:5").unwrap();
     assert_eq!(a.param, Param::SigmaU);
     assert!(a.log);
     assert_eq!(a.values.len(), 5);
     assert_eq!(a.values[0], 1e-4);
     assert_eq!(a.values[4], 1.0);
     assert!((a.values[2] - 1e-2).abs() < 1e-17);
-    let b = Axis::parse("--y", "gamma=-1..1:3").unwrap_err();
+    let b = Axis::parse(AxisId::Y, "gamma=-1..1:3").unwrap_err();
     assert!(
-        b.to_string().starts_with("--y: gamma must be nonzero"),
+        b.to_string().starts_with("axis y: gamma must be nonzero"),
         "{b}"
     );
-    let w = Axis::parse("--x", "width=10..1000:log:3").unwrap();
+    let w = Axis::parse(AxisId::X, "width=10..1000:log:3").unwrap();
     assert_eq!(w.values, vec![10.0, 100.0, 1000.0]);
-    let one = Axis::parse("--x", "exy=2..3:1").unwrap();
+    let one = Axis::parse(AxisId::X, "exy=2..3:1").unwrap();
     assert_eq!(one.values, vec![2.0]);
     for bad in [
         "sigma_u",
@@ -30,8 +30,8 @@ fn axes_parse_linear_log_and_widths() {
         "exy=1..2:0",
         "exy=1..2:lin:3",
     ] {
-        let e = Axis::parse("--x", bad).unwrap_err();
-        assert!(e.to_string().starts_with("--x: "), "{bad}: {e}");
+        let e = Axis::parse(AxisId::X, bad).unwrap_err();
+        assert!(e.to_string().starts_with("axis x: "), "{bad}: {e}");
     }
 }
 
@@ -54,8 +54,8 @@ fn normal_stats_match_the_exact_sums_of_the_scenario() {
 #[test]
 fn sweep_is_ordered_deterministic_and_labels_the_corners() {
     let s = preset("alignment").unwrap().validate().unwrap();
-    let x = Axis::parse("--x", "sigma_u=1e-4..1:log:9").unwrap();
-    let y = Axis::parse("--y", "sigma_w=1e-4..1:log:7").unwrap();
+    let x = Axis::parse(AxisId::X, "sigma_u=1e-4..1:log:9").unwrap();
+    let y = Axis::parse(AxisId::Y, "sigma_w=1e-4..1:log:7").unwrap();
     let sw = Sweep::new(&s, x, y).unwrap();
     let cells = sw.run(&|_| {});
     assert_eq!(cells.len(), 63);
@@ -79,8 +79,8 @@ fn sweep_is_ordered_deterministic_and_labels_the_corners() {
 #[test]
 fn width_sweep_matches_the_scenario_at_each_width() {
     let s = preset("kernel").unwrap().validate().unwrap();
-    let x = Axis::parse("--x", "width=16..1024:log:4").unwrap();
-    let y = Axis::parse("--y", "exy=1..2:2").unwrap();
+    let x = Axis::parse(AxisId::X, "width=16..1024:log:4").unwrap();
+    let y = Axis::parse(AxisId::Y, "exy=1..2:2").unwrap();
     let sw = Sweep::new(&s, x, y).unwrap();
     for i in 0..4 {
         let c = sw.cell(i, 0);
@@ -106,11 +106,11 @@ fn explicit_init_rejects_width_and_sigma_axes() {
     }
     .validate()
     .unwrap();
-    let x = Axis::parse("--x", "sigma_u=1..2:2").unwrap();
-    let y = Axis::parse("--y", "gamma=1..2:2").unwrap();
+    let x = Axis::parse(AxisId::X, "sigma_u=1..2:2").unwrap();
+    let y = Axis::parse(AxisId::Y, "gamma=1..2:2").unwrap();
     let e = Sweep::new(&s, x, y.clone()).unwrap_err();
-    assert!(e.to_string().starts_with("--x: "), "{e}");
-    let x = Axis::parse("--x", "eta_u=1..2:2").unwrap();
+    assert!(e.to_string().starts_with("axis x: "), "{e}");
+    let x = Axis::parse(AxisId::X, "eta_u=1..2:2").unwrap();
     assert_eq!(Sweep::new(&s, x, y).unwrap().run(&|_| {}).len(), 4);
 }
 
@@ -122,7 +122,7 @@ fn axis_values_beyond_f64_are_refused_as_such_not_as_0_or_nan() {
         ("sigma_u=1e-400..1:log:4", "LO = \"1e-400\""),
         ("gamma=1..1e400:3", "HI = \"1e400\""),
     ] {
-        let e = Axis::parse("--x", text).unwrap_err().to_string();
+        let e = Axis::parse(AxisId::X, text).unwrap_err().to_string();
         assert!(
             e.contains(what) && e.contains("beyond the f64 range"),
             "{text}: {e}"
@@ -130,7 +130,7 @@ fn axis_values_beyond_f64_are_refused_as_such_not_as_0_or_nan() {
         assert!(!e.contains("NaN") && !e.contains("0e0"), "{text}: {e}");
     }
     let long = format!("sigma_u=0.{}1..1:3", "0".repeat(400));
-    let e = Axis::parse("--x", &long).unwrap_err().to_string();
+    let e = Axis::parse(AxisId::X, &long).unwrap_err().to_string();
     assert!(e.contains("characters)") && e.len() < 140, "{e}");
-    assert!(Axis::parse("--x", "sigma_u=0..1:3").is_ok());
+    assert!(Axis::parse(AxisId::X, "sigma_u=0..1:3").is_ok());
 }

@@ -13,6 +13,7 @@ mod mechanism;
 mod numerics;
 mod phase;
 mod phase_exponents;
+mod plot;
 mod simulate;
 mod tables_out;
 mod workflow;

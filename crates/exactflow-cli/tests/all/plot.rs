@@ -2,18 +2,9 @@
 //! labelled axes, legible fonts, users' runs drawn over the closed form.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn exactflow(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_exactflow"))
-        .args(args)
-        .output()
-        .expect("run exactflow")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use crate::support::{exactflow, stderr};
 
 fn plot(extra: &[&str], out: &Path) -> Output {
     let mut args = vec!["plot", "--out", out.to_str().unwrap()];
