@@ -3,7 +3,7 @@
 //! distinct width).
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use exactflow_analysis::sweep::{Axis, Sweep};
+use exactflow_analysis::sweep::{Axis, AxisId, Sweep};
 use exactflow_core::presets::preset;
 
 fn bench(c: &mut Criterion) {
