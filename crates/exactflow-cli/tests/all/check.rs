@@ -104,7 +104,7 @@ fn non_stationary_point_exits_1_with_the_exact_residual() {
     assert!(stderr(&o).contains("fixed_point"));
     let o = check(&["--point-u", "1", "--point-w", "1"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("FAIL fixed_point: --point: not stationary"));
+    assert!(stdout(&o).contains("FAIL fixed_point: the given point: not stationary"));
 }
 
 #[test]
