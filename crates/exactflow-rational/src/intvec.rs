@@ -63,7 +63,7 @@ impl IntVec {
             .map(|x| x.bits())
             .chain(std::iter::once(self.den.bits()))
             .max()
-            .unwrap_or(0)
+            .expect("the denominator is always among the heights")
     }
 
     /// `self·o` exactly.
