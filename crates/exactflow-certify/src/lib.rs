@@ -230,11 +230,28 @@ fn taylor_vs_closed_form(s: &Scenario, mp: &MpSolution, times: &[Q], o: &Options
     let ts = &times[..n];
     let digits = o.taylor_digits.min(o.digits);
     let mut taylor = Vec::with_capacity(ts.len());
-    let stop = exactflow_simulate::taylor::trajectory(s, ts, digits, |_, row| {
-        taylor.push(row.clone());
+    let request = exactflow_simulate::Request::new(
+        exactflow_simulate::MethodKind::Taylor,
+        exactflow_simulate::Options {
+            times: Some(ts.to_vec()),
+            digits: Some(digits),
+            ..Default::default()
+        },
+    );
+    let mut sink = |_: &Q, v: exactflow_simulate::Values<'_>| {
+        if let exactflow_simulate::Values::Mp(row) = v {
+            taylor.push(row.clone());
+        }
         Ok::<(), ()>(())
-    });
-    if let exactflow_simulate::error::Stop::Failed(e) = stop {
+    };
+    let stopped = match request {
+        Ok(req) => match exactflow_simulate::simulate(s, &req, &mut sink) {
+            Ok(report) => report.failure.map(|e| e.to_string()),
+            Err(e) => Some(e.to_string()),
+        },
+        Err(e) => Some(e.to_string()),
+    };
+    if let Some(detail) = stopped {
         return Line {
             name: "taylor-vs-closed-form".into(),
             passed: false,
@@ -243,7 +260,7 @@ fn taylor_vs_closed_form(s: &Scenario, mp: &MpSolution, times: &[Q], o: &Options
                 taylor.len()
             ),
             bound: format!("all {n} times (Taylor at {digits} digits)"),
-            detail: e.to_string(),
+            detail,
         };
     }
     let closed = mp.eval_at_prec(ts, (digits as f64 * 3.33) as u32 + 64);

@@ -252,13 +252,6 @@ pub fn run(args: &SimulateArgs) -> Result<(), CliError> {
     table
         .metadata
         .push(("precision".into(), precision_note(&req)));
-    if let Some(bits) = req.working_bits() {
-        if kind.is_gd() {
-            table
-                .metadata
-                .push(("working_precision_bits".into(), bits.to_string()));
-        }
-    }
     let mut rows = Table::default();
     let mut sink = |t: &Q, v: Values<'_>| -> Result<(), CliError> {
         push_row(&mut rows, t, v, digits);
@@ -269,6 +262,11 @@ pub fn run(args: &SimulateArgs) -> Result<(), CliError> {
         Err(RunError::Sink(e)) => return Err(e),
         Err(RunError::Sim(e)) => return Err(cli_error(e, args)),
     };
+    if let Some(bits) = report.working_bits {
+        table
+            .metadata
+            .push(("working_precision_bits".into(), bits.to_string()));
+    }
     if let Some(c) = report.counts {
         table.metadata.push((
             "steps".into(),

@@ -15,6 +15,7 @@
 //! | gd, gd-reduced (MPFR balls) | `steps·ops·c(p)`, `ops = 10d + 40` (full) or `60`, `c(p) = 300 + 3.5·(p/64)^1.6` |
 //! | rk4 | `steps·(30(2d + 2) + 100)`, `steps = Σ_runs T·Λ/h_rel` |
 //! | dop853 | `steps·(80(2d + 2) + 300)`, `steps = Σ_runs T·Λ/(2·(10¹²·rtol)^{1/8})` |
+//! | taylor | two integrations of `2.5·min(Λ·T, 0.3P) + 2·log₂(Λ·T)` steps, `0.12·K²·3d·c(P)` each ([`crate::taylor`]) |
 //!
 //! `Λ = max(λ₀, ω)` estimates the field's rate `λ = a(ntk + |ke|)` along the flow: its value
 //! at `t = 0` and its limit `ω = a·ntk_∞` (docs/model.md §4), from the exact reduction —

@@ -30,12 +30,12 @@ pub mod num;
 pub mod observe;
 pub mod ode;
 pub mod represent;
-mod request;
+pub mod request;
+mod run;
 pub mod tableau;
 pub mod taylor;
 
 pub use error::{Param, RunError, SimError, Status};
 pub use gd::Stability;
-pub use request::{
-    simulate, Method, MethodKind, Options, Precision, Report, Request, Sink, Values,
-};
+pub use request::{Method, MethodKind, Options, Precision, Request};
+pub use run::{simulate, Report, Sink, Values};

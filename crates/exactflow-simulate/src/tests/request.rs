@@ -3,7 +3,9 @@
 //! `f64` cannot carry (issue 10 item 12), and runs against an independent MPFR run.
 
 use super::*;
+use crate::error::Param;
 use crate::error::Status;
+use crate::request::*;
 use exactflow_core::number::parse_exact;
 use exactflow_core::presets::preset;
 use exactflow_core::scenario::{InitKind, InitSpec, ScenarioSpec};
@@ -299,14 +301,6 @@ fn inputs_that_used_to_hang_are_refused_up_front() {
             },
         ),
         (
-            &s,
-            MethodKind::Taylor,
-            Options {
-                times: times(&["1e300"]),
-                ..Options::default()
-            },
-        ),
-        (
             &big,
             MethodKind::Dop853,
             Options {
@@ -329,6 +323,29 @@ fn inputs_that_used_to_hang_are_refused_up_front() {
         assert_eq!(e.status(), Status::InputError);
         assert!(rows.is_empty());
     }
+    // Taylor at t = 1e300: the integration knows within a few dozen steps that the
+    // residual e^{−4·10^300} is beyond MPFR's range, and says so before any row.
+    let (rows, r) = run(
+        &s,
+        MethodKind::Taylor,
+        Options {
+            times: times(&["1e300"]),
+            ..Options::default()
+        },
+    );
+    assert!(rows.is_empty());
+    let e = r.unwrap().failure.expect("a refusal");
+    assert!(
+        matches!(
+            e,
+            SimError::NotRepresentable {
+                column: Column::Residual,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert_eq!(e.status(), Status::InputError);
     // Full-width GD whose work exceeds the budget: refused before the first step.
     let wide = {
         let mut spec = preset("kernel").unwrap();
@@ -499,4 +516,74 @@ fn gd_on_the_presets_matches_mpfr_gd() {
             assert_rows_match_mpfr(&s, kind, &rows, 1e-11);
         }
     }
+}
+
+/// The MPFR rows of a GD run at `digits`, and its failure.
+fn run_mp(
+    s: &Scenario,
+    kind: MethodKind,
+    steps: u64,
+    digits: u32,
+) -> (Vec<Observables<Float>>, Option<SimError>) {
+    let o = Options {
+        steps: Some(steps),
+        digits: Some(digits),
+        ..Options::default()
+    };
+    let req = Request::new(kind, o).expect("valid");
+    let mut rows = Vec::new();
+    let mut sink = |_: &Q, v: Values<'_>| {
+        if let Values::Mp(o) = v {
+            rows.push(o.clone());
+        }
+        Ok::<(), ()>(())
+    };
+    let r = simulate(s, &req, &mut sink)
+        .map_err(|_| ())
+        .expect("no up-front error");
+    (rows, r.failure)
+}
+
+/// Asserts `a` agrees with the reference `b` to `2^-bits` relative in every column.
+fn assert_agree(a: &[Observables<Float>], b: &[Observables<Float>], bits: i32, what: &str) {
+    for (n, (x, y)) in a.iter().zip(b).enumerate() {
+        for col in Column::VALUES {
+            let (x, y) = (x.get(col).unwrap(), y.get(col).unwrap());
+            let d = Float::with_val(64, x - y).abs();
+            let tol = Float::with_val(64, y.abs_ref()) >> bits;
+            assert!(
+                d <= tol,
+                "{what} step {n} {}: {x:.45e} vs {y:.45e}",
+                col.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn mpfr_gd_hands_over_only_certified_digits() {
+    // Issue 10 item 11 for GD: on the saddle preset MPFR GD printed z = 2.998e-171 at
+    // step 5 with 40 digits (truth 3.0156e-171) and 3.34e-3579 at step 8 with 1000 (truth
+    // 4.196e-4623). Balls now certify each row, raising the precision as needed.
+    let s = preset("saddle").unwrap().validate().unwrap();
+    let (reference, failure) = run_mp(&s, MethodKind::GdReduced, 8, 300);
+    assert!(failure.is_none(), "{failure:?}");
+    let z5 = reference[5].z.to_f64();
+    assert!((z5 / 3.0156332482293395e-171 - 1.0).abs() < 1e-15, "{z5:e}");
+    let z8 = Float::with_val(64, Float::parse("4.195877199361253853899e-4623").unwrap());
+    let d = Float::with_val(64, &reference[8].z - &z8).abs() / &z8;
+    assert!(d < 1e-18, "z at step 8: {:.20e}", reference[8].z);
+    let bits = crate::num::digits_to_bits(40) as i32 + 1;
+    let (reduced, failure) = run_mp(&s, MethodKind::GdReduced, 8, 40);
+    assert!(failure.is_none(), "{failure:?}");
+    assert_agree(&reduced, &reference, bits, "gd-reduced at 40 digits");
+    // Full-width GD cancels in its update (1 − ake ≈ 1e-15, then ≈ 1e-171, …): its
+    // precision must triple every step, and the run stops where the budget ends — after
+    // rows that are right.
+    let (full, failure) = run_mp(&s, MethodKind::Gd, 8, 40);
+    let e = failure.expect("the precision budget ends");
+    assert!(matches!(e, SimError::PrecisionExhausted { .. }), "{e}");
+    assert_eq!(e.status(), crate::error::Status::MethodFailed);
+    assert!(full.len() >= 6, "{}", full.len());
+    assert_agree(&full, &reference, bits, "gd at 40 digits");
 }
