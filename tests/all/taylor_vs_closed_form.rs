@@ -3,8 +3,8 @@
 //! on a sweep of scenarios.
 
 use exactflow_core::number::{f64_to_q_exact, Q};
-use exactflow_mp::MpSolution;
 use exactflow_core::Column;
+use exactflow_mp::MpSolution;
 use exactflow_simulate::{simulate, MethodKind, Options, Request, Values};
 use exactflow_tests::{scenario_from_f64, Lcg};
 use rug::Float;

@@ -171,7 +171,7 @@ fn precision_note(req: &Request) -> String {
         M::GdReduced { .. } => "the exact three-scalar GD map of docs/model.md section 6 (P, R, M), residual and z carried by exact multiplicative identities".into(),
         M::Rk4 { h_rel, .. } => format!("classical RK4 of the raw 2d-dimensional flow in f64, steps h = {h_rel}/(a(ntk + |k e|)); residual and ln z integrated alongside (de/dt = -a ntk e, d ln z/dt = -2ake)"),
         M::Dop853 { rtol, .. } => format!("Dormand-Prince 8(5,3) of the raw 2d-dimensional flow in f64, local relative error <= {rtol:e}; residual and ln z integrated alongside"),
-        M::Taylor { .. } => "Taylor-series integration of the raw 2d-dimensional flow in MPFR (Jorba-Zou order and step) targeting 10^-digits; not certified".into(),
+        M::Taylor { .. } => "Taylor-series integration of the raw flow in MPFR, in orthonormal coordinates of the invariant plane of u0, w0 (Jorba-Zou order and step) targeting 10^-digits; not certified".into(),
     }
 }
 

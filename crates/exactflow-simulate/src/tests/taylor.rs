@@ -143,9 +143,53 @@ fn magnitudes_and_shapes() {
 }
 
 #[test]
-fn a_wide_preset() {
+fn wide_presets() {
+    // Width 1000 and 1024: the state lives in the plane of u₀, w₀, so the width costs
+    // nothing (the kernel preset's 40-digit grid took 78 s in 2048 dimensions).
     let s = preset("alignment").unwrap().validate().unwrap();
-    assert_vouched(&s, &["0", "1/2"], 20);
+    assert_vouched(&s, &["0", "1/2", "5"], 20);
+    let s = preset("kernel").unwrap().validate().unwrap();
+    assert_vouched(&s, &["0", "1/2", "5"], 40);
+}
+
+/// The plane coordinates carry the exact moments: `|u|², |w|², u·w` of the 2-vectors
+/// within a few units of `2^-prec` of the exact sums, and an exact 0 off the line for
+/// parallel weights (computed independently here: naive exact sums of the entries).
+#[test]
+fn plane_coordinates_keep_the_moments() {
+    let prec = 200;
+    let cases: [(&[&str], &[&str]); 5] = [
+        (&["0.3", "-1/7", "2"], &["1e-3", "5", "-2/3"]),
+        (&["1/3", "2/3"], &["-1/6", "-1/3"]),
+        (&["0", "0"], &["1/2", "-1/3"]),
+        (&["1e-200", "3e-200"], &["7e150", "-1e150"]),
+        (&["5"], &["-2"]),
+    ];
+    for (u0, w0) in cases {
+        let s = weights(u0, w0);
+        let (u, w) = plane_coordinates(&s, prec);
+        let exact = |a: &[&str], b: &[&str]| {
+            a.iter()
+                .zip(b)
+                .fold(Q::from_integer(0.into()), |acc, (x, y)| acc + q(x) * q(y))
+        };
+        let dot = |a: &[Float], b: &[Float]| {
+            Float::with_val(4 * prec, &a[0] * &b[0]) + Float::with_val(4 * prec, &a[1] * &b[1])
+        };
+        let scale = float_of(&(exact(u0, u0) + exact(w0, w0)), 64);
+        for (got, want) in [
+            (dot(&u, &u), exact(u0, u0)),
+            (dot(&w, &w), exact(w0, w0)),
+            (dot(&u, &w), exact(u0, w0)),
+        ] {
+            let err = Float::with_val(4 * prec, &got - float_of(&want, 4 * prec)).abs();
+            let tol = Float::with_val(64, &scale >> (prec - 4));
+            assert!(err <= tol, "{u0:?} {w0:?}: {got} vs {want}");
+        }
+        let parallel = exact(u0, u0) * exact(w0, w0) == exact(u0, w0) * exact(u0, w0);
+        assert_eq!(w[1].is_zero(), parallel, "{u0:?} {w0:?}");
+        assert!(u[1].is_zero());
+    }
 }
 
 #[test]
@@ -228,42 +272,5 @@ fn calibrate_taylor_estimate() {
         let r = crate::run::simulate_unbudgeted(&s, &req, &mut sink).unwrap();
         let el = start.elapsed();
         println!("x{scale} t {t} digits {digits}: est {:.0} steps {:.2e} work; actual {:?} steps {:?}, {} bits", est.steps, est.work(), r.counts.map(|c| c.accepted), el, r.working_bits.unwrap());
-    }
-}
-
-#[test]
-#[ignore]
-fn debug_precisions() {
-    let s = base("1");
-    let mut r = Run::new(&s, 1100);
-    for _ in 0..4 {
-        let left = Float::with_val(1100, Float::with_val(1100, 1) - &r.t);
-        let h_c = match &r.h_prev {
-            Some(h) => {
-                let ten = Float::with_val(1100, h * 10u32);
-                if ten < left {
-                    ten
-                } else {
-                    left.clone()
-                }
-            }
-            None => left.clone(),
-        };
-        let lg_hp = r
-            .h_prev
-            .as_ref()
-            .map_or(lg(&h_c), |h| lg(h) + 0.5)
-            .min(lg(&h_c));
-        let ser = r.flow.series(&r.x, lg(&h_c), lg_hp);
-        let precs: Vec<u32> = ser.u.iter().step_by(40).map(|v| v[0].prec()).collect();
-        let h = r.flow.step(&mut r.x, &h_c, lg_hp);
-        println!(
-            "h {:.3e} orders {} precs {:?}",
-            h.to_f64(),
-            ser.u.len(),
-            precs
-        );
-        r.t += &h;
-        r.h_prev = Some(h);
     }
 }
