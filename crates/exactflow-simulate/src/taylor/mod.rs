@@ -134,7 +134,9 @@ impl Run {
             } else {
                 self.t += &h;
             }
-            if !(h > 0) || !self.x.u.iter().chain(&self.x.w).all(Float::is_finite) {
+            if h.cmp0() != Some(std::cmp::Ordering::Greater)
+                || !self.x.u.iter().chain(&self.x.w).all(Float::is_finite)
+            {
                 return Err(SimError::Diverged {
                     at: format!("t = {:.6e}", self.t.to_f64()),
                     why: "the Taylor integration's state left MPFR's range".into(),
@@ -237,7 +239,7 @@ fn agreement(a: &Observables<Ball>, b: &Observables<Ball>, bits: i64) -> Result<
         }
         let d = Float::with_val(64, x - y);
         let r = lg(x) - lg(&d);
-        if !(r >= bits as f64) && worst.is_none_or(|(w, _)| r < w) {
+        if (r.is_nan() || r < bits as f64) && worst.is_none_or(|(w, _)| r < w) {
             worst = Some((if r.is_nan() { 0.0 } else { r }, col));
         }
     }
