@@ -6,7 +6,7 @@
 //!
 //! integrated by a Taylor-series method in MPFR ([`series`]), in orthonormal coordinates
 //! of the invariant plane of `u₀, w₀` (a 4-dimensional state whatever `d`: see
-//! [`plane_coordinates`]). It shares nothing with the closed form — no reduction, no
+//! `plane_coordinates`). It shares nothing with the closed form — no reduction, no
 //! exponential of the solution — but the exact initial sums, the vector field and,
 //! for the rows, the observables of a state ([`crate::observe`], which every simulator
 //! uses). The residual and `z` are carried as states of their own (`ln|e|` and `ln z`, by
@@ -440,7 +440,7 @@ pub(crate) fn estimate(scenario: &Scenario, req: &crate::Request) -> Estimate {
     let runs = crate::request::runs(times).len() as f64;
     let per_run =
         2.5 * lt.min(0.3 * p) + 4.0 * runs + 2.0 * lt.max(1.0).log2() + times.len() as f64;
-    // The state is 4-dimensional whatever the width ([`plane_coordinates`]).
+    // The state is 4-dimensional whatever the width (`plane_coordinates`).
     let d = 2.0;
     Estimate {
         steps: 2.0 * per_run,
