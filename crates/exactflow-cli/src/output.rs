@@ -127,51 +127,6 @@ pub fn emit(bytes: &[u8], path: Option<&Path>) -> Result<(), CliError> {
     finish(r)
 }
 
-/// A table held whole — what the simulators produce until they stream — rendered
-/// through the streaming writer (cells as text with their `f64`).
-#[derive(Debug, Clone, Default)]
-pub struct Table {
-    /// Ordered key/value metadata.
-    pub metadata: Vec<(String, String)>,
-    /// Column names.
-    pub columns: Vec<String>,
-    /// Cells as printed.
-    pub text: Vec<Vec<String>>,
-    /// Cells as `f64` (for NPY and NPZ).
-    pub values: Vec<Vec<f64>>,
-}
-
-impl Table {
-    /// Renders in `format`. Deterministic: same table, same bytes.
-    pub fn render(&self, format: Format) -> Vec<u8> {
-        let header = write::Header {
-            metadata: self.metadata.clone(),
-            columns: self.columns.clone(),
-            rows: Some(self.text.len() as u64),
-        };
-        let render = || -> Result<Vec<u8>, WriteError> {
-            let mut w = exactflow_tables::TableWriter::new(
-                Output::memory(),
-                format.table_format(),
-                write::Digits::Shortest,
-                header,
-            )?;
-            for (t, v) in self.text.iter().zip(&self.values) {
-                let cells: Vec<write::Cell<'_>> = t
-                    .iter()
-                    .zip(v)
-                    .map(|(text, &value)| write::Cell::Text { text, value })
-                    .collect();
-                w.row(&cells)?;
-            }
-            Ok(w.finish(&[])?.into_bytes())
-        };
-        // A memory output cannot fail, nor can cells of text; an impossible error
-        // leaves the table empty rather than panicking.
-        render().unwrap_or_default()
-    }
-}
-
 /// A progress bar on standard error — only when it is a terminal, and the work is
 /// long enough to want one.
 pub struct Progress(Option<indicatif::ProgressBar>);

@@ -12,15 +12,16 @@
 //! reported in the metadata and warned about on stderr.
 
 use crate::error::CliError;
-use crate::output::{emit, Format, Table};
+use crate::output::{self, Format};
 use crate::scenario_args::ScenarioArgs;
-use crate::solve::{format_time, parse_grid, parse_times};
+use crate::solve::{parse_grid, parse_times};
 use clap::{Args, ValueEnum};
-use exactflow_core::number::{format_f64_sci, q_to_f64_nearest};
+use exactflow_core::number::q_to_f64_nearest;
 use exactflow_core::{Column, Scenario, Q};
 use exactflow_simulate::{
     simulate, MethodKind, Options, Param, Report, Request, RunError, SimError, Status, Values,
 };
+use exactflow_tables::write::{Cell, Digits, Header, TableWriter};
 use std::path::PathBuf;
 
 /// Simulation method.
@@ -66,11 +67,11 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "K")]
     pub every: Option<u64>,
     /// dop853: relative tolerance of the local error, in [1e-15, 1e-2] (default 1e-12).
-    #[arg(long, value_name = "X", allow_hyphen_values = true)]
+    #[arg(long, value_name = "X", allow_hyphen_values = true, value_parser = f64_flag)]
     pub rtol: Option<f64>,
     /// rk4: step h as a fraction of 1/λ, λ = a(ntk + |k e|) the field's stiffness, in
-    /// (0, 1] (default 0.01).
-    #[arg(long = "step", value_name = "X", allow_hyphen_values = true)]
+    /// [1e-4, 1] (default 0.01).
+    #[arg(long = "step", value_name = "X", allow_hyphen_values = true, value_parser = f64_flag)]
     pub step: Option<f64>,
     /// Time points, comma-separated exact numbers ≥ 0 (rk4, dop853, taylor; each
     /// increasing run is integrated from t = 0).
@@ -89,12 +90,31 @@ pub struct SimulateArgs {
     /// rk4, dop853: 1–17, default 17).
     #[arg(long, value_name = "N")]
     pub digits: Option<u32>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Csv)]
-    pub format: Format,
+    /// Output format (default: from --out's extension, else csv).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Write to FILE (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+/// A real flag value read from its exact decimal and rounded to the nearest `f64`: a value
+/// `f64` cannot hold (nonzero below its normal range, or beyond it) is refused quoting the
+/// text as given — never silently 0 or ∞ (`--step 1e-400` once said "got 0").
+fn f64_flag(text: &str) -> Result<f64, String> {
+    let shown = exactflow_simulate::error::short(text);
+    let q = exactflow_core::number::parse_exact(text.trim())
+        .map_err(|e| format!("{shown} is not a number ({e})"))?;
+    let x = q_to_f64_nearest(&q);
+    if x.is_infinite() {
+        return Err(format!("{shown} is beyond f64's range (about 1.8e308)"));
+    }
+    if x.abs() < f64::MIN_POSITIVE && q != Q::from_integer(0.into()) {
+        return Err(format!(
+            "{shown} is below f64's normal range (about 2.2e-308)"
+        ));
+    }
+    Ok(x)
 }
 
 /// The flag a library parameter came from.
@@ -146,21 +166,16 @@ fn times_of(args: &SimulateArgs) -> Result<Option<Vec<Q>>, CliError> {
     }
 }
 
-fn header(scenario: &Scenario, method: MethodKind, digits: u32) -> Table {
-    Table {
-        metadata: {
-            let mut m = exactflow_tables::provenance::provenance(scenario, "simulate");
-            m.push(("method".into(), method.name().into()));
-            m.push((
-                exactflow_tables::provenance::DIGITS.into(),
-                digits.to_string(),
-            ));
-            m
-        },
-        columns: Column::ALL.iter().map(|c| c.name().to_string()).collect(),
-        text: Vec::new(),
-        values: Vec::new(),
-    }
+/// The metadata known before the first row: the provenance (scenario, version, run),
+/// the method and the digits.
+fn header(scenario: &Scenario, method: MethodKind, digits: u32) -> Vec<(String, String)> {
+    let mut m = exactflow_tables::provenance::provenance(scenario, "simulate");
+    m.push(("method".into(), method.name().into()));
+    m.push((
+        exactflow_tables::provenance::DIGITS.into(),
+        digits.to_string(),
+    ));
+    m
 }
 
 /// What the method computes, for the metadata.
@@ -175,34 +190,24 @@ fn precision_note(req: &Request) -> String {
     }
 }
 
-/// Appends one row to the table.
-fn push_row(table: &mut Table, t: &Q, values: Values<'_>, digits: usize) {
-    let mut text = vec![format_time(t, digits)];
-    let mut vals = vec![q_to_f64_nearest(t)];
+/// Writes one row: the exact time, then the values (`f64` or MPFR, each correctly rounded
+/// to the table's digits by the writer).
+fn write_row(w: &mut TableWriter, t: &Q, values: Values<'_>) -> Result<(), CliError> {
+    let mut cells = Vec::with_capacity(Column::ALL.len());
+    cells.push(Cell::Exact(t));
     match values {
-        Values::F64(o) => {
-            for v in o.to_array() {
-                text.push(format_f64_sci(*v, digits));
-                vals.push(*v);
-            }
-        }
-        Values::Mp(o) => {
-            for v in o.to_array() {
-                text.push(exactflow_mp::format_float(v, digits));
-                vals.push(v.to_f64());
-            }
-        }
+        Values::F64(o) => cells.extend(o.to_array().into_iter().map(|v| Cell::F64(*v))),
+        Values::Mp(o) => cells.extend(o.to_array().into_iter().map(Cell::Mpfr)),
     }
-    table.text.push(text);
-    table.values.push(vals);
+    Ok(w.row(&cells)?)
 }
 
 /// The metadata and warnings of a GD run's edge of stability.
-fn gd_report(table: &mut Table, scenario: &Scenario, report: &Report) {
+fn gd_report(trailer: &mut Vec<(String, String)>, scenario: &Scenario, report: &Report) {
     let Some(stability) = &report.stability else {
         return;
     };
-    table.metadata.push((
+    trailer.push((
         "time".into(),
         "t = GD step number (learning rates are step sizes, one step per unit of time: docs/model.md section 2)".into(),
     ));
@@ -211,7 +216,7 @@ fn gd_report(table: &mut Table, scenario: &Scenario, report: &Report) {
         let m = exactflow_analysis::analyse_exact(&red);
         q_to_f64_nearest(&red.a) * m.quantities.ntk_inf
     };
-    table.metadata.push((
+    trailer.push((
         "edge_of_stability".into(),
         format!(
             "first step with a*ntk >= 2: {}; max a*ntk {:e}; final a*ntk {:e}; a*ntk at the flow's limit {:e} (GD stable near a minimum iff a*ntk < 2)",
@@ -231,7 +236,30 @@ fn gd_report(table: &mut Table, scenario: &Scenario, report: &Report) {
     }
 }
 
-/// Runs `simulate`.
+/// The metadata known only after the run.
+fn trailer(scenario: &Scenario, report: &Report) -> Vec<(String, String)> {
+    let mut trailer = Vec::new();
+    if let Some(bits) = report.working_bits {
+        trailer.push(("working_precision_bits".into(), bits.to_string()));
+    }
+    if let Some(c) = report.counts {
+        trailer.push((
+            "steps".into(),
+            format!("{} accepted, {} rejected", c.accepted, c.rejected),
+        ));
+    }
+    gd_report(&mut trailer, scenario, report);
+    trailer
+}
+
+/// Runs `simulate`: rows are written as the method hands them over (bounded memory
+/// whatever `--steps`), the output opened at the first row — a request refused before
+/// it (bad input, over budget: exit 2) writes nothing.
+///
+/// A method that fails on valid input (exit 1: divergence, budget or precision
+/// exhausted, a value leaving the number range) keeps on standard output the rows
+/// handed over before it, ended by a `failure` trailer; `--out` then writes nothing
+/// (its file appears complete or not at all).
 ///
 /// # Errors
 /// Usage and scenario errors (exit 2), a method's failure (exit 1), output errors.
@@ -247,37 +275,52 @@ pub fn run(args: &SimulateArgs) -> Result<(), CliError> {
     };
     let req = Request::new(kind, options).map_err(|e| cli_error(e, args))?;
     let scenario = args.scenario.resolve()?;
+    let format = output::resolve_format(args.format, args.out.as_deref())?;
     let digits = req.digits as usize;
-    let mut table = header(&scenario, kind, req.digits);
-    table
-        .metadata
-        .push(("precision".into(), precision_note(&req)));
-    let mut rows = Table::default();
-    let mut sink = |t: &Q, v: Values<'_>| -> Result<(), CliError> {
-        push_row(&mut rows, t, v, digits);
+    let mut metadata = header(&scenario, kind, req.digits);
+    metadata.push(("precision".into(), precision_note(&req)));
+    let columns: Vec<String> = Column::ALL.iter().map(|c| c.name().to_string()).collect();
+    let declared = format.is_binary().then(|| req.rows());
+    let mut writer: Option<TableWriter> = None;
+    let open = |writer: &mut Option<TableWriter>| -> Result<(), CliError> {
+        if writer.is_none() {
+            let head = Header {
+                metadata: metadata.clone(),
+                columns: columns.clone(),
+                rows: declared,
+            };
+            let out = output::open(args.out.as_deref())?;
+            *writer = Some(TableWriter::new(out, format, Digits::Fixed(digits), head)?);
+        }
         Ok(())
+    };
+    let mut sink = |t: &Q, v: Values<'_>| -> Result<(), CliError> {
+        open(&mut writer)?;
+        let w = writer.as_mut().expect("opened above");
+        write_row(w, t, v)
     };
     let report = match simulate(&scenario, &req, &mut sink) {
         Ok(r) => r,
-        Err(RunError::Sink(e)) => return Err(e),
+        Err(RunError::Sink(e)) => return output::finish(Err(e)),
         Err(RunError::Sim(e)) => return Err(cli_error(e, args)),
     };
-    if let Some(bits) = report.working_bits {
-        table
-            .metadata
-            .push(("working_precision_bits".into(), bits.to_string()));
+    let trailer = trailer(&scenario, &report);
+    match report.failure {
+        None => {
+            open(&mut writer)?;
+            let w = writer.take().expect("opened above");
+            output::finish(w.finish_and_commit(&trailer).map_err(CliError::from))
+        }
+        Some(e) => {
+            let err = cli_error(e, args);
+            if let (Some(w), None) = (writer.take(), &args.out) {
+                let mut trailer = trailer;
+                trailer.push(("failure".into(), err.to_string()));
+                // The rows so far stay on standard output; the declared count of a
+                // binary format no longer holds, which the error below says anyway.
+                let _ = w.finish(&trailer).map(|o| o.commit());
+            }
+            Err(err)
+        }
     }
-    if let Some(c) = report.counts {
-        table.metadata.push((
-            "steps".into(),
-            format!("{} accepted, {} rejected", c.accepted, c.rejected),
-        ));
-    }
-    gd_report(&mut table, &scenario, &report);
-    if let Some(e) = report.failure {
-        return Err(cli_error(e, args));
-    }
-    table.text = rows.text;
-    table.values = rows.values;
-    emit(&table.render(args.format), args.out.as_deref())
 }

@@ -145,15 +145,6 @@ pub(crate) fn parse_grid(text: &str) -> Result<Vec<Q>, CliError> {
     TimeSource::Axis(times_arg::parse_grid(text)?).to_vec()
 }
 
-/// An exact time in scientific notation with `digits` significant digits (correctly
-/// rounded, ties to even), as the tables print it.
-pub(crate) fn format_time(t: &Q, digits: usize) -> String {
-    let mut out = Vec::new();
-    let mut s = exactflow_tables::write::decimal::Scratch::default();
-    exactflow_tables::write::decimal::exact_text(t, Digits::Fixed(digits), &mut s, &mut out);
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// The cell of an exact time.
 fn time_cell(p: &TimePoint) -> Cell<'_> {
     match p {

@@ -207,7 +207,7 @@ pub enum RunError<E> {
 }
 
 /// Shortens a number's text for a message (at most 40 characters).
-pub(crate) fn short(text: &str) -> String {
+pub fn short(text: &str) -> String {
     if text.chars().count() <= 40 {
         text.to_string()
     } else {

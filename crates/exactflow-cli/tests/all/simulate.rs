@@ -296,7 +296,7 @@ fn plot_of_a_diverging_gd_finishes_and_says_so() {
 fn inputs_that_used_to_hang_exit_2_at_once() {
     // Issue 11 item 4: each ran until killed.
     for extra in [
-        &["--method", "rk4", "--step", "1e-300", "--times", "1"][..],
+        &["--method", "rk4", "--step", "1e-4", "--times", "1e9"][..],
         &["--method", "rk4", "--times", "1e300"][..],
         &["--method", "dop853", "--times", "1e300"][..],
         &[
@@ -371,6 +371,31 @@ fn flags_that_do_not_apply_or_make_no_sense_exit_2_naming_the_flag() {
             "--every",
         ),
         (&["--method", "rk4", "--times=-1"][..], "--times"),
+        // Fuzzing: `--step 1e-22` ran 5e7 steps (7 s); `--step 1e-400` said "got 0".
+        (
+            &["--method", "rk4", "--times", "1e-15", "--step", "1e-22"][..],
+            "--step",
+        ),
+        (
+            &["--method", "rk4", "--times", "1", "--step", "1e-400"][..],
+            "1e-400 is below f64's normal range",
+        ),
+        (
+            &["--method", "dop853", "--times", "1", "--rtol", "1e999"][..],
+            "1e999 is beyond f64's range",
+        ),
+        (
+            &["--method", "taylor", "--times", "1", "--step", "0.1"][..],
+            "--step",
+        ),
+        (
+            &["--method", "gd-reduced", "--steps", "3", "--times", "1"][..],
+            "--times",
+        ),
+        (
+            &["--method", "dop853", "--steps", "3", "--times", "1"][..],
+            "--steps",
+        ),
     ] {
         let mut args = vec!["simulate"];
         args.extend_from_slice(&BASE);
@@ -403,4 +428,65 @@ fn init_1e100_is_refused_naming_the_column_never_printed_as_nan() {
         let out = String::from_utf8_lossy(&o.stdout);
         assert!(!out.contains("nan") && !out.contains("inf"), "{out}");
     }
+}
+
+/// Rows stream as the method hands them over; a failure on valid input (exit 1) keeps the
+/// rows before it on standard output, ended by a `failure` trailer, and `--out` writes
+/// nothing. The saddle preset's f64 GD loses its accuracy at step 3 (`1 − ake ≈ 1e-15`).
+#[test]
+fn a_failure_keeps_the_rows_before_it_on_stdout_and_out_writes_nothing() {
+    let args = [
+        "simulate", "--preset", "saddle", "--method", "gd", "--steps", "50",
+    ];
+    let o = exactflow(&args);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("error") && err.contains("step 3"), "{err}");
+    let out = String::from_utf8_lossy(&o.stdout);
+    let data: Vec<&str> = out.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(data.len(), 1 + 4, "{out}");
+    assert!(data[4].starts_with("3.0"), "{out}");
+    let last = out.lines().last().unwrap_or("");
+    assert!(
+        last.starts_with("# failure: ") && last.contains("step 3"),
+        "{out}"
+    );
+    let dir = std::env::temp_dir().join(format!("ef-sim-fail-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("t.csv");
+    let mut with_out = args.to_vec();
+    let name = file.to_string_lossy().to_string();
+    with_out.extend_from_slice(&["--out", &name]);
+    let o = exactflow(&with_out);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!file.exists(), "--out wrote a partial table");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A JSON table streamed row by row is one valid document, with the run's facts (steps,
+/// edge of stability) in its metadata.
+#[test]
+fn streamed_json_is_one_document_with_the_trailer() {
+    let mut args = vec![
+        "simulate",
+        "--method",
+        "gd-reduced",
+        "--steps",
+        "1000",
+        "--every",
+        "7",
+    ];
+    args.extend_from_slice(&STABLE);
+    args.extend_from_slice(&["--format", "json"]);
+    let o = exactflow(&args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("one JSON document");
+    // Steps 0, 7, ..., 994 and the last, 1000.
+    assert_eq!(v["rows"].as_array().map(Vec::len), Some(143 + 1));
+    assert!(v["metadata"]["edge_of_stability"].is_string(), "{v}");
 }
