@@ -18,6 +18,13 @@ fn columns_keep_the_order_given_and_refuse_empty_items_and_repeats() {
 #[test]
 fn times_format_the_same_either_way() {
     use exactflow_core::number::format_q_sci;
+    // The writer's exact time text (what every table prints) against core's formatter.
+    let format_time = |t: &Q, digits: usize| {
+        let mut out = Vec::new();
+        let mut s = exactflow_tables::write::decimal::Scratch::default();
+        exactflow_tables::write::decimal::exact_text(t, Digits::Fixed(digits), &mut s, &mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    };
     for s in ["0", "0.5", "1/3", "10", "0.1", "1e-300", "123456789/7"] {
         let t = parse_exact(s).unwrap();
         for d in [1, 17, 40, 100_000] {
