@@ -145,6 +145,9 @@ fn run_estimated<S: Sink>(
     est: budget::Estimate,
     sink: &mut S,
 ) -> Result<Report, RunError<S::Error>> {
+    // The MPFR methods run in the widest exponent range MPFR allows, whichever thread
+    // calls (the range is per thread): a residual late in training stays a number.
+    exactflow_mp::exponent::ensure_wide_exponents();
     let mut report = Report {
         kind: req.kind(),
         rows: 0,

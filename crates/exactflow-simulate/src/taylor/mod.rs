@@ -152,8 +152,11 @@ impl Run {
     /// leaves MPFR's exponent range it never returns, so the run stops at once rather
     /// than integrating on to an output time it cannot print.
     fn check_range(&self) -> Result<(), SimError> {
-        let lo = f64::from(rug::float::exp_min() - 1) * std::f64::consts::LN_2;
-        let hi = f64::from(rug::float::exp_max()) * std::f64::consts::LN_2;
+        // The range is read as `i64` (MPFR's widest reaches 2^±(2^62); rug's `exp_min`
+        // saturates at `i32::MIN`) and the arithmetic done in f64, where it cannot overflow.
+        let (emin, emax) = exactflow_mp::exponent::exp_range();
+        let lo = (emin as f64 - 1.0) * std::f64::consts::LN_2;
+        let hi = emax as f64 * std::f64::consts::LN_2;
         let at = || format!("{:.6e}", self.t.to_f64());
         let out = |col: Column, why: &str| SimError::NotRepresentable {
             column: col,

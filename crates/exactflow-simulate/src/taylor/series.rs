@@ -44,8 +44,10 @@ pub(crate) fn lg(x: &Float) -> f64 {
     } else if !x.is_finite() {
         f64::INFINITY
     } else {
-        let (m, e) = x.to_f64_exp();
-        f64::from(e) + m.abs().log2()
+        // MPFR's widest exponent range reaches 2^±(2^62): the exponent is read as an
+        // `i64` (rug's `to_f64_exp` panics beyond `i32`).
+        let (m, e) = exactflow_mp::exponent::to_f64_exp2(x, rug::float::Round::Nearest);
+        e as f64 + m.abs().log2()
     }
 }
 

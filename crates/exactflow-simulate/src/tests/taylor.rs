@@ -194,9 +194,9 @@ fn plane_coordinates_keep_the_moments() {
 
 #[test]
 fn a_residual_below_mpfrs_range_is_refused_at_once() {
-    // e^{−4·10^12}: far below MPFR's exponent range — refused naming the residual, long
-    // before the integration would reach t.
-    let (rows, failure) = taylor(&base("1"), &[q("1"), q("1e12")], 20);
+    // e^{−4·10^19}: below even MPFR's widest exponent range (2^−(2^62) ≈ e^{−3.2·10^18})
+    // — refused naming the residual, long before the integration would reach t.
+    let (rows, failure) = taylor(&base("1"), &[q("1"), q("1e19")], 20);
     assert_eq!(rows.len(), 1);
     match failure {
         Some(SimError::NotRepresentable { column, .. }) => assert_eq!(column, Column::Residual),
@@ -272,5 +272,61 @@ fn calibrate_taylor_estimate() {
         let r = crate::run::simulate_unbudgeted(&s, &req, &mut sink).unwrap();
         let el = start.elapsed();
         println!("x{scale} t {t} digits {digits}: est {:.0} steps {:.2e} work; actual {:?} steps {:?}, {} bits", est.steps, est.work(), r.counts.map(|c| c.accepted), el, r.working_bits.unwrap());
+    }
+}
+
+/// Under the widest exponent range MPFR allows (what `exactflow-mp` sets; rug's `i32`
+/// exponent API saturates or panics beyond it): the Taylor oracle's range checks and
+/// `log₂` estimates used to overflow (`exp_min() − 1`), and a residual whose binary
+/// exponent leaves `i32` (t = 1e9: e ≈ 10^-1879581836) now keeps every digit, held
+/// against the certified closed form.
+#[test]
+fn taylor_and_mpfr_gd_under_the_widest_exponent_range() {
+    exactflow_mp::exponent::ensure_wide_exponents();
+    let (emin, emax) = exactflow_mp::exponent::exp_range();
+    assert!(emin < i64::from(i32::MIN) && emax > i64::from(i32::MAX));
+    assert_vouched(&base("1"), &["0", "1", "1e9", "1e12"], 20);
+    // MPFR GD (full width and the reduced map) against GD in exact rationals: the
+    // residual e_n = γ u_n·w_n − θ* of docs/model.md §2's update, step by step.
+    let s = base("1");
+    let (mut u, mut w) = s.initial_weights();
+    let theta = &s.exy / &s.exx;
+    let dot = |u: &[Q], w: &[Q]| u.iter().zip(w).map(|(a, b)| a * b).sum::<Q>();
+    let mut exact = Vec::new();
+    for _ in 0..=4 {
+        let e = &s.gamma * dot(&u, &w) - &theta;
+        exact.push(e.clone());
+        let cu = &s.eta_u * &s.exx * &s.gamma * &e;
+        let cw = &s.eta_w * &s.exx * &s.gamma * &e;
+        let (u1, w1): (Vec<Q>, Vec<Q>) = u
+            .iter()
+            .zip(&w)
+            .map(|(a, b)| (a - &cu * b, b - &cw * a))
+            .unzip();
+        (u, w) = (u1, w1);
+    }
+    for kind in [MethodKind::Gd, MethodKind::GdReduced] {
+        let o = Options {
+            steps: Some(4),
+            digits: Some(30),
+            ..Options::default()
+        };
+        let req = Request::new(kind, o).expect("valid");
+        let mut rows = Vec::new();
+        let mut sink = |_: &Q, v: Values<'_>| {
+            if let Values::Mp(o) = v {
+                rows.push(o.residual.clone());
+            }
+            Ok::<(), ()>(())
+        };
+        let r = simulate(&s, &req, &mut sink).map_err(|_| ()).expect("runs");
+        assert!(r.failure.is_none(), "{:?}", r.failure);
+        assert_eq!(rows.len(), exact.len());
+        for (n, (x, e)) in rows.iter().zip(&exact).enumerate() {
+            let e = Float::with_val(400, &exactflow_num::mpfr::q_to_rational_exact(e));
+            let d = Float::with_val(400, x - &e).abs();
+            let tol = Float::with_val(400, e.abs_ref()) >> (digits_to_bits(30) as i32 + 1);
+            assert!(d <= tol, "{kind:?} step {n}: {x:.35e} vs exact {e:.35e}");
+        }
     }
 }
