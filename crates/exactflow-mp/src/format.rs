@@ -30,36 +30,42 @@ pub fn format_float(x: &rug::Float, digits: usize) -> String {
 }
 
 /// `x` (finite, nonzero) rounded in direction `round` to `digits ≥ 2` significant decimal
-/// digits by MPFR's `get_str`, as `d.ddd…e<E>` with an `i64` exponent. (rug's `Display`
+/// digits by MPFR's `get_str` (to nearest: its digits by the faster exact route of
+/// `exactflow_num::mpfr_digits`), as `d.ddd…e<E>` with an `i64` exponent. (rug's `Display`
 /// reserves memory in proportion to the decimal exponent itself — half a gigabyte at
 /// `10^-1.9·10⁹`, an allocation failure beyond — so it is not used.)
 fn sci(x: &Float, digits: usize, round: Round) -> String {
     use gmp_mpfr_sys::mpfr;
     let digits = digits.max(2);
-    let rnd = match round {
-        Round::Up => mpfr::rnd_t::RNDU,
-        Round::Down => mpfr::rnd_t::RNDD,
-        _ => mpfr::rnd_t::RNDN,
-    };
-    // Sign, digits and the terminating NUL.
-    let mut buf = vec![0u8; digits + 2];
-    let mut exp: mpfr::exp_t = 0;
-    // SAFETY: `buf` holds `digits + 2` bytes, the size mpfr_get_str needs for `digits`
-    // digits of a finite number; `x` is a valid float; MPFR writes a NUL-terminated
-    // string of ASCII digits, with a leading '-' for negative numbers.
-    let ret = unsafe {
-        mpfr::get_str(
-            buf.as_mut_ptr().cast(),
-            &mut exp,
-            10,
-            digits,
-            x.as_raw(),
-            rnd,
-        )
-    };
-    assert!(!ret.is_null(), "mpfr_get_str writes into the buffer given");
-    let len = buf.iter().position(|&c| c == 0).expect("NUL-terminated");
-    let text = std::str::from_utf8(&buf[..len]).expect("ASCII digits");
+    let mut buf: Vec<u8>;
+    let exp: i64;
+    if round == Round::Nearest {
+        // MPFR's digits (`mpfr_get_str` to nearest), by the faster exact route.
+        let mut s = exactflow_num::mpfr_digits::DigitScratch::default();
+        buf = Vec::with_capacity(digits + 2);
+        exp = exactflow_num::mpfr_digits::nearest_digits(x, digits, &mut s, &mut buf) + 1;
+    } else {
+        let rnd = match round {
+            Round::Up => mpfr::rnd_t::RNDU,
+            Round::Down => mpfr::rnd_t::RNDD,
+            Round::Zero => mpfr::rnd_t::RNDZ,
+            _ => mpfr::rnd_t::RNDN,
+        };
+        // Sign, digits and the terminating NUL.
+        buf = vec![0u8; digits + 2];
+        let mut e: mpfr::exp_t = 0;
+        // SAFETY: `buf` holds `digits + 2` bytes, the size mpfr_get_str needs for
+        // `digits` digits of a finite number; `x` is a valid float; MPFR writes a
+        // NUL-terminated string of ASCII digits, with a leading '-' for negative numbers.
+        let ret = unsafe {
+            mpfr::get_str(buf.as_mut_ptr().cast(), &mut e, 10, digits, x.as_raw(), rnd)
+        };
+        assert!(!ret.is_null(), "mpfr_get_str writes into the buffer given");
+        let len = buf.iter().position(|&c| c == 0).expect("NUL-terminated");
+        buf.truncate(len);
+        exp = e as i64;
+    }
+    let text = std::str::from_utf8(&buf).expect("ASCII digits");
     let (sign, ds) = match text.strip_prefix('-') {
         Some(rest) => ("-", rest),
         None => ("", text),

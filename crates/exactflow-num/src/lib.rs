@@ -12,7 +12,9 @@
 //!   to nearest or upward);
 //! * `mpfr` (feature `mpfr`) — ℚ ↔ MPFR (`rug`): exact `Q → rug::Rational`, `Q → Float`
 //!   rounded in a stated direction, the exact `Float → Q`, and the one decimal-digits →
-//!   bits formula.
+//!   bits formula;
+//! * `mpfr_digits` (feature `mpfr`) — MPFR → decimal digits rounded to nearest, the
+//!   digits of `mpfr_get_str` by a faster exact route for long mantissas.
 //!
 //! Names say what is exact: `*_exact` conversions lose nothing, `*_nearest` round to
 //! nearest (ties to even), `*_round` round in the direction given (as num-rational's
@@ -30,6 +32,8 @@ pub mod float;
 pub mod format;
 #[cfg(feature = "mpfr")]
 pub mod mpfr;
+#[cfg(feature = "mpfr")]
+pub mod mpfr_digits;
 
 /// An exact rational number (arbitrary-size numerator and denominator, always reduced).
 pub type Q = num_rational::BigRational;

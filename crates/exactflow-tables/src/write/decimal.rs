@@ -11,7 +11,8 @@
 //! * **fixed** `N` significant digits in scientific notation, `d.ddd…e<exp>` (no `+`,
 //!   no padding), every number correctly rounded from its exact value, ties to even:
 //!   `f64` through std's exact formatting, rationals by integer arithmetic, MPFR values
-//!   by MPFR's own conversion (`mpfr_get_str`). Zero prints `0.000…e0`.
+//!   with the digits of MPFR's own conversion (`mpfr_get_str`, by the faster exact route
+//!   of `exactflow_num::mpfr_digits`). Zero prints `0.000…e0`.
 //!
 //! Not-a-number prints `nan`, infinities `inf`/`-inf`; zero has no sign.
 //!
@@ -248,6 +249,8 @@ fn ryu_layout(digits: &[u8], exp: i64, out: &mut Vec<u8>) {
 pub struct Scratch {
     digits: Vec<u8>,
     mpfr: Vec<u8>,
+    /// Powers of five and limbs of the fast MPFR conversion.
+    mpfr_fast: exactflow_num::mpfr_digits::DigitScratch,
     /// Recent half units `½·10^k` of [`ball_error_cached`], by `k`.
     half_units: Vec<(i64, Float)>,
 }
@@ -412,7 +415,8 @@ pub fn mpfr_text(x: &Float, digits: Digits, s: &mut Scratch, out: &mut Vec<u8>) 
         zero_sci(n, out);
         return None;
     }
-    let exp = mpfr_digits(x, n, rug::float::Round::Nearest, &mut s.mpfr);
+    // MPFR's digits (`mpfr_get_str`, to nearest), by the faster exact route.
+    let exp = exactflow_num::mpfr_digits::nearest_digits(x, n, &mut s.mpfr_fast, &mut s.mpfr);
     let (sign, body) = match s.mpfr.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, &s.mpfr[..]),
