@@ -57,9 +57,8 @@ fn sci(x: &Float, digits: usize, round: Round) -> String {
         // SAFETY: `buf` holds `digits + 2` bytes, the size mpfr_get_str needs for
         // `digits` digits of a finite number; `x` is a valid float; MPFR writes a
         // NUL-terminated string of ASCII digits, with a leading '-' for negative numbers.
-        let ret = unsafe {
-            mpfr::get_str(buf.as_mut_ptr().cast(), &mut e, 10, digits, x.as_raw(), rnd)
-        };
+        let ret =
+            unsafe { mpfr::get_str(buf.as_mut_ptr().cast(), &mut e, 10, digits, x.as_raw(), rnd) };
         assert!(!ret.is_null(), "mpfr_get_str writes into the buffer given");
         let len = buf.iter().position(|&c| c == 0).expect("NUL-terminated");
         buf.truncate(len);

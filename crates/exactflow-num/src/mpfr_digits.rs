@@ -104,8 +104,8 @@ enum Tail {
 /// The fast path of [`nearest_digits`]; `None` where it does not apply.
 fn fast_digits(x: &Float, n: usize, s: &mut DigitScratch, out: &mut Vec<u8>) -> Option<i64> {
     let sig = x.get_significand()?; // None: zero, NaN, infinity
-    // SAFETY: `x` is a valid MPFR number; reading its exponent field (meaningful for a
-    // regular number, which `get_significand` just checked).
+                                    // SAFETY: `x` is a valid MPFR number; reading its exponent field (meaningful for a
+                                    // regular number, which `get_significand` just checked).
     let exp2 = i64::from(unsafe { (*x.as_raw()).exp });
     // |x| ∈ [2^(exp2−1), 2^exp2): the integer part of |x| fits a u64.
     if exp2 > 64 {

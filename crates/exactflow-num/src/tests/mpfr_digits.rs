@@ -76,7 +76,9 @@ fn check(x: &Float, n: usize) -> bool {
 fn random_values_match_mpfr_get_str() {
     let mut r = Rng(13);
     let precs = [1u32, 2, 10, 53, 63, 64, 65, 127, 128, 129, 200, 1000, 3392];
-    let ns = [1usize, 2, 3, 5, 10, 16, 17, 18, 19, 20, 21, 37, 38, 39, 40, 50, 309, 1000];
+    let ns = [
+        1usize, 2, 3, 5, 10, 16, 17, 18, 19, 20, 21, 37, 38, 39, 40, 50, 309, 1000,
+    ];
     let (mut fast_taken, mut total) = (0, 0);
     for &prec in &precs {
         for _ in 0..12 {
@@ -92,7 +94,10 @@ fn random_values_match_mpfr_get_str() {
             }
         }
     }
-    assert!(fast_taken * 2 > total, "{fast_taken} of {total} on the fast path");
+    assert!(
+        fast_taken * 2 > total,
+        "{fast_taken} of {total} on the fast path"
+    );
     // Around 1 and the u64 boundary of the integer part: all on the fast path.
     for exp2 in [-2, -1, 0, 1, 2, 3, 4, 60, 63, 64] {
         for prec in [24u32, 64, 70, 3392] {
@@ -167,7 +172,10 @@ fn nines_carry_into_the_next_decade() {
     for t in [1u32, 10, 53, 64, 200, 3000] {
         // 1 − 2^-t: 9.99…9 at fewer digits than its expansion rounds up to 1.0…0e0.
         let one = Float::with_val(t + 1, 1);
-        let x = Float::with_val(t + 1, &one - Float::with_val(t + 1, 1) / Float::with_val(2, 2).pow(t));
+        let x = Float::with_val(
+            t + 1,
+            &one - Float::with_val(t + 1, 1) / Float::with_val(2, 2).pow(t),
+        );
         for n in [1usize, 2, 5, 19, 20, 21, 40, 309, 1000] {
             check(&x, n);
         }
