@@ -106,6 +106,8 @@ fn fast_digits(x: &Float, n: usize, s: &mut DigitScratch, out: &mut Vec<u8>) -> 
     let sig = x.get_significand()?; // None: zero, NaN, infinity
                                     // SAFETY: `x` is a valid MPFR number; reading its exponent field (meaningful for a
                                     // regular number, which `get_significand` just checked).
+                                    // (`mpfr_exp_t` is a C `long`: `i64` here, `i32` on some platforms.)
+    #[allow(clippy::useless_conversion)]
     let exp2 = i64::from(unsafe { (*x.as_raw()).exp });
     // |x| ∈ [2^(exp2−1), 2^exp2): the integer part of |x| fits a u64.
     if exp2 > 64 {
@@ -184,12 +186,9 @@ fn fast_digits(x: &Float, n: usize, s: &mut DigitScratch, out: &mut Vec<u8>) -> 
         chunk_digits(carry, &mut b);
         let digits = &b[1..];
         if first_exp.is_none() {
-            match digits.iter().position(|&d| d != b'0') {
-                Some(p) => {
-                    first_exp = Some(next_exp - p as i64);
-                    out.extend_from_slice(&digits[p..]);
-                }
-                None => {}
+            if let Some(p) = digits.iter().position(|&d| d != b'0') {
+                first_exp = Some(next_exp - p as i64);
+                out.extend_from_slice(&digits[p..]);
             }
         } else {
             out.extend_from_slice(digits);
