@@ -16,7 +16,7 @@ use crate::output::{self, Format};
 use crate::scenario_args::ScenarioArgs;
 use crate::solve::{parse_grid, parse_times};
 use clap::{Args, ValueEnum};
-use exactflow_core::number::q_to_f64_nearest;
+use exactflow_core::number::{q_to_f64_nearest, sqrt_q_to_f64_nearest};
 use exactflow_core::{Column, Scenario, Q};
 use exactflow_simulate::{
     simulate, MethodKind, Options, Param, Report, Request, RunError, SimError, Status, Values,
@@ -202,19 +202,26 @@ fn write_row(w: &mut TableWriter, t: &Q, values: Values<'_>) -> Result<(), CliEr
     Ok(w.row(&cells)?)
 }
 
-/// The metadata and warnings of a GD run's edge of stability.
-fn gd_report(trailer: &mut Vec<(String, String)>, scenario: &Scenario, report: &Report) {
-    let Some(stability) = &report.stability else {
-        return;
-    };
+/// The metadata of a GD run's edge of stability, and the warning it calls for (printed
+/// on success; folded into the error of a failed run, whose message must read as one).
+fn gd_report(
+    trailer: &mut Vec<(String, String)>,
+    scenario: &Scenario,
+    report: &Report,
+) -> Option<String> {
+    let stability = report.stability.as_ref()?;
     trailer.push((
         "time".into(),
         "t = GD step number (learning rates are step sizes, one step per unit of time: docs/model.md section 2)".into(),
     ));
     let red = scenario.reduction();
-    let a_ntk_inf = {
+    // ω = a·ntk(∞) whenever A > 0 (docs/model.md §4), correctly rounded from the exact
+    // ω²; the f64 analysis's ntk_inf overflows for tiny initializations.
+    let a_ntk_inf = if red.shape().s_is_zero() {
         let m = exactflow_analysis::analyse_exact(&red);
         q_to_f64_nearest(&red.a) * m.quantities.ntk_inf
+    } else {
+        sqrt_q_to_f64_nearest(&red.omega2)
     };
     trailer.push((
         "edge_of_stability".into(),
@@ -227,17 +234,19 @@ fn gd_report(trailer: &mut Vec<(String, String)>, scenario: &Scenario, report: &
         ),
     ));
     if let Some(n) = stability.first_unstable_step {
-        eprintln!(
-            "exactflow: warning: gradient descent is past the edge of stability at step {n} (a*ntk = {:e} >= 2): it oscillates or diverges",
+        Some(format!(
+            "gradient descent is past the edge of stability from step {n} (a*ntk >= 2; largest a*ntk seen {:e}): it oscillates or diverges",
             stability.max_a_ntk,
-        );
+        ))
     } else if a_ntk_inf >= 2.0 {
-        eprintln!("exactflow: warning: a*ntk at the flow's limit is {a_ntk_inf:e} >= 2: gradient descent cannot settle at that minimum (edge of stability)");
+        Some(format!("a*ntk at the flow's limit is {a_ntk_inf:e} >= 2: gradient descent cannot settle at that minimum (edge of stability)"))
+    } else {
+        None
     }
 }
 
-/// The metadata known only after the run.
-fn trailer(scenario: &Scenario, report: &Report) -> Vec<(String, String)> {
+/// The metadata known only after the run, and the edge-of-stability warning if any.
+fn trailer(scenario: &Scenario, report: &Report) -> (Vec<(String, String)>, Option<String>) {
     let mut trailer = Vec::new();
     if let Some(bits) = report.working_bits {
         trailer.push(("working_precision_bits".into(), bits.to_string()));
@@ -248,8 +257,21 @@ fn trailer(scenario: &Scenario, report: &Report) -> Vec<(String, String)> {
             format!("{} accepted, {} rejected", c.accepted, c.rejected),
         ));
     }
-    gd_report(&mut trailer, scenario, report);
-    trailer
+    let warning = gd_report(&mut trailer, scenario, report);
+    (trailer, warning)
+}
+
+/// A method failure with `note` appended to its details (a failed run's warning becomes
+/// part of the error: stderr's first line of a failing run is an error, never a warning;
+/// a refusal keeps its own message).
+fn with_note(err: CliError, note: Option<&str>) -> CliError {
+    match (err, note) {
+        (CliError::Failed { what, details }, Some(note)) => CliError::Failed {
+            what,
+            details: format!("{details}; note: {note}"),
+        },
+        (err, _) => err,
+    }
 }
 
 /// Runs `simulate`: rows are written as the method hands them over (bounded memory
@@ -304,15 +326,19 @@ pub fn run(args: &SimulateArgs) -> Result<(), CliError> {
         Err(RunError::Sink(e)) => return output::finish(Err(e)),
         Err(RunError::Sim(e)) => return Err(cli_error(e, args)),
     };
-    let trailer = trailer(&scenario, &report);
+    let (trailer, warning) = trailer(&scenario, &report);
     match report.failure {
         None => {
             open(&mut writer)?;
             let w = writer.take().expect("opened above");
-            output::finish(w.finish_and_commit(&trailer).map_err(CliError::from))
+            let done = output::finish(w.finish_and_commit(&trailer).map_err(CliError::from));
+            if let (Ok(()), Some(warning)) = (&done, &warning) {
+                eprintln!("exactflow: warning: {warning}");
+            }
+            done
         }
         Some(e) => {
-            let err = cli_error(e, args);
+            let err = with_note(cli_error(e, args), warning.as_deref());
             if let (Some(w), None) = (writer.take(), &args.out) {
                 let mut trailer = trailer;
                 trailer.push(("failure".into(), err.to_string()));

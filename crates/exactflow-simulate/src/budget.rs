@@ -22,7 +22,7 @@
 //! a step-count estimate, never a value of the table. A run restarts at `t = 0` for each
 //! decreasing time, so each non-decreasing run of times counts up to its last time.
 
-use crate::error::SimError;
+use crate::error::{about, SimError};
 use crate::request::{runs, Method, Precision, Request};
 use exactflow_core::number::{q_to_f64_nearest, sqrt_q_to_f64_nearest};
 use exactflow_core::{ExactReduction, Scenario, Q};
@@ -144,15 +144,15 @@ pub fn check(req: &Request, est: &Estimate) -> Result<(), SimError> {
             "fewer steps, the reduced map, or f64 instead of MPFR",
         ),
         Method::Rk4 { .. } => (
-            format!("about {:.3e} RK4 steps (λ·T/step)", est.steps),
+            format!("{} RK4 steps (λ·T/step)", about(est.steps)),
             "earlier times or a larger step; a stiff flow (large λ) needs dop853 or the closed form",
         ),
         Method::Dop853 { .. } => (
-            format!("about {:.3e} DOP853 steps (λ·T over the stable step)", est.steps),
+            format!("{} DOP853 steps (λ·T over the stable step)", about(est.steps)),
             "earlier times or a looser rtol; a stiff flow (large λ) cannot be integrated explicitly: use the closed form",
         ),
         Method::Taylor { .. } => (
-            format!("about {:.3e} Taylor steps", est.steps),
+            format!("{} Taylor steps", about(est.steps)),
             "fewer digits or earlier times",
         ),
     };
@@ -160,7 +160,7 @@ pub fn check(req: &Request, est: &Estimate) -> Result<(), SimError> {
         what: format!("the run needs {what}"),
         estimate: work,
         limit: WORK_BUDGET,
-        unit: "work units (about ns)",
+        unit: "work units (each about a nanosecond of one core)",
         hint,
     })
 }

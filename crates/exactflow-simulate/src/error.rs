@@ -90,7 +90,7 @@ pub enum SimError {
         allowed: String,
     },
     /// The run would cost more than its documented budget (decided before it starts).
-    #[error("{what}: about {estimate:.3e} {unit}, more than the budget of {limit:.3e} ({hint})")]
+    #[error("{what}: {} {unit}, more than the budget of {limit:.3e} ({hint})", about(*estimate))]
     OverBudget {
         /// What was estimated.
         what: String,
@@ -204,6 +204,15 @@ pub enum RunError<E> {
     /// The sink refused a row (its own error, e.g. a write failure).
     #[error("writing a row failed")]
     Sink(E),
+}
+
+/// An estimate in words: `about 2.661e11`, or `more than 1.8e308` past `f64`'s range.
+pub fn about(x: f64) -> String {
+    if x.is_finite() {
+        format!("about {x:.3e}")
+    } else {
+        "more than 1.8e308".into()
+    }
 }
 
 /// Shortens a number's text for a message (at most 40 characters).

@@ -283,21 +283,35 @@ struct ReducedState<R> {
     d: R,
     /// `M = s·δ = |ũ|² − |w̃|²`.
     m: R,
-    /// `|ũ|²|w̃|² − (ũ·w̃)²`, multiplied by `(1 − c²)²` per step.
+    /// `gram·2^(−kg)`, `gram = |ũ|²|w̃|² − (ũ·w̃)²` (multiplied by `(1 − c²)²` per
+    /// step): the degree-4 Gram determinant as a significand near 1 and its own binary
+    /// exponent `kg` (renormalized exactly after each step) — stored plainly, `f64`
+    /// loses it at weights ~1e-77 or when `η_u/η_w` is extreme.
     gram: R,
+    /// The exponent of `gram`.
+    kg: i64,
+    /// `X̃ = ũ·w̃ = (|s|² − |δ|²)/4` carried by its own recurrence `X̃ ← (1 + c²)X̃ −
+    /// c(|s|² + |δ|²)/2`, with its rounding-error scale: when one normalized layer
+    /// dominates, `|s|² − |δ|²` cancels (at step 0 of `ũ ~ 10⁻², w̃ ~ 10⁶` it lost 4 of
+    /// 17 digits of the slope), while `X̃` from the exact `u₀·w₀` keeps them.
+    xt: R,
+    /// The error scale of `xt`.
+    xt_scale: R,
 }
 
 impl<R: Num> ReducedState<R> {
-    /// `S = P + 2X̃`, `D = P − 2X̃`, the smaller through the exact `S·D`; the Gram
-    /// determinant and `M` rounded from their exact values.
+    /// `S = P + 2X̃`, `D = P − 2X̃`, the smaller through the exact `S·D`; `M` and
+    /// `gram/(S·D)` rounded from their exact values.
     fn new(red: &ExactReduction, ctx: &R::Ctx) -> Self {
         let p = R::from_q(&red.p, ctx);
         let two_xt = R::sqrt_q(&red.xt2, ctx).ldexp(1);
         let big = p + &two_xt;
+        // The smaller as (S·D/P)/((P ± 2X̃)/P): both factors of order |s|², 1 (the
+        // degree-4 S·D itself underflows f64 at weights ~1e-77).
         let small = if red.sd.is_zero() || big.is_zero() {
             R::from_i32(0, ctx)
         } else {
-            R::from_q(&red.sd, ctx) / &big
+            R::from_q(&(&red.sd / &red.p), ctx) / &(big.clone() / &R::from_q(&red.p, ctx))
         };
         let (mut s, mut d) = if exactflow_core::reduction::sign(&red.x) >= 0 {
             (big, small)
@@ -310,12 +324,58 @@ impl<R: Num> ReducedState<R> {
         if red.shape().d_is_zero() {
             d = R::from_i32(0, ctx);
         }
+        let kg = if red.gram.is_zero() {
+            0
+        } else {
+            red.gram.numer().bits() as i64 - red.gram.denom().bits() as i64
+        };
+        let mut xt = R::sqrt_q(&red.xt2, ctx);
+        if exactflow_core::reduction::sign(&red.x) < 0 {
+            xt = R::from_i32(0, ctx) - &xt;
+        }
         ReducedState {
+            xt_scale: xt.abs(),
+            xt,
             s,
             d,
             m: R::from_q(&red.m, ctx),
-            gram: R::from_q(&red.gram, ctx),
+            gram: R::from_q(&(&red.gram * pow2_q(-kg)), ctx),
+            kg,
         }
+    }
+
+    /// `X̃` and its error scale from whichever of `(|s|² − |δ|²)/4` and the carried `X̃`
+    /// loses less (balls: the tighter).
+    fn xt_best(&self) -> (R, R) {
+        let from_sd = (self.s.clone() - &self.d).ldexp(-2);
+        let scale_sd = (self.s.clone() + &self.d).ldexp(-2);
+        if R::prefer_first(&self.xt, &self.xt_scale, &from_sd, &scale_sd) {
+            (self.xt.clone(), self.xt_scale.clone())
+        } else {
+            (from_sd, scale_sd)
+        }
+    }
+
+    /// One step of the map with `c = ake` and the factors `1 ∓ c`.
+    fn step(&mut self, c: &R, minus: &R, plus: &R) {
+        let (xt, xt_scale) = self.xt_best();
+        let half_sum = (self.s.clone() + &self.d).ldexp(-1);
+        let one_c2 = minus.clone() * plus + &(c.clone() * c).ldexp(1);
+        self.xt = one_c2.clone() * &xt - &(c.clone() * &half_sum);
+        self.xt_scale = one_c2 * &xt_scale + &(c.abs() * &half_sum);
+        let mp = minus.clone() * plus;
+        self.s = self.s.clone() * &minus.square();
+        self.d = self.d.clone() * &plus.square();
+        self.m = self.m.clone() * &mp;
+        self.gram = self.gram.clone() * &mp.square();
+        self.rescale();
+    }
+
+    /// Renormalizes `gram`'s significand to about 1 (exactly: a power of two).
+    fn rescale(&mut self) {
+        let k = scale_exp(&self.gram);
+        self.gram = self.gram.ldexp(-k);
+        self.kg += k;
     }
 
     /// The moments: `u·w = √(η_uη_w)·(|s|² − |δ|²)/4` (error scale `√(η_uη_w)(|s|² + |δ|²)/4`)
@@ -323,25 +383,33 @@ impl<R: Num> ReducedState<R> {
     /// as a sum, the smaller as a quotient: no cancellation), scaled by `η_u`, `η_w`; `X̃`
     /// from the better slope ([`slope_and_uw`]).
     fn moments(&self, p: &Params<R>, sqrt_eta: &R, e: &R, z: &R, ctx: &R::Ctx) -> Moments<R> {
-        let quarter = |x: R| sqrt_eta.clone() * &x.ldexp(-2);
+        let (xt, xt_scale) = self.xt_best();
         let mut m = Moments {
             uu: R::from_i32(0, ctx),
             ww: R::from_i32(0, ctx),
-            uw: quarter(self.s.clone() - &self.d),
-            uw_scale: quarter(self.s.clone() + &self.d),
+            uw: sqrt_eta.clone() * &xt,
+            uw_scale: sqrt_eta.clone() * &xt_scale,
             e: e.clone(),
             z: z.clone(),
         };
         let (slope, _) = slope_and_uw(p, &m);
+        // |ũ|² + |w̃|² = (|s|² + |δ|²)/2 ≈ 2^k sets the scale of M and the larger root;
+        // the product |ũ|²|w̃|² = gram + X̃² ≈ 2^(2h) its own (it ranges from 2^(2k) down
+        // to far below when one layer dominates). Exact power-of-two rescalings, so that
+        // f64 holds every intermediate wherever it holds |ũ|² and |w̃|².
+        let k = scale_exp(&(self.s.clone() + &self.d));
         let xt = slope / &p.k;
-        let prod = self.gram.clone() + xt.square();
-        let root = (self.m.square() + prod.ldexp(2)).sqrt();
-        let big = (self.m.abs() + &root).ldexp(-1);
+        let h = ((self.kg + 1).div_euclid(2)).max(scale_exp(&xt));
+        let prod = self.gram.ldexp(self.kg - 2 * h) + xt.ldexp(-h).square();
+        let mm = self.m.ldexp(-k);
+        let root = (mm.square() + prod.ldexp(2 * (h - k) + 2)).sqrt();
+        let big = (mm.abs() + &root).ldexp(-1);
         let small = if big.is_zero() {
             R::from_i32(0, ctx)
         } else {
-            prod / &big
+            (prod / &big).ldexp(2 * h - k)
         };
+        let big = big.ldexp(k);
         let (nu2, nw2) = if self.m >= R::from_i32(0, ctx) {
             (big, small)
         } else {
@@ -351,6 +419,24 @@ impl<R: Num> ReducedState<R> {
         m.ww = p.eta_w.clone() * &nw2;
         m
     }
+}
+
+/// The exponent `k` of a positive `x ≈ 2^k` read through `f64` (0 where `f64` cannot
+/// say: zero, subnormal or beyond its range — MPFR balls need no rescaling there, and an
+/// `f64` so far out is refused downstream).
+fn scale_exp<R: Num>(x: &R) -> i64 {
+    let v = x.to_f64().abs();
+    if v.is_normal() {
+        v.log2().round() as i64
+    } else {
+        0
+    }
+}
+
+/// `2^e`, exactly (`|e|` is at most a few thousand: an `f64` exponent, doubled).
+fn pow2_q(e: i64) -> Q {
+    let e = i32::try_from(e).expect("an f64 exponent, doubled");
+    Q::from_integer(2.into()).pow(e)
 }
 
 /// The three-scalar map of docs/model.md §6 in `R`, with the same rows and stopping rule
@@ -389,11 +475,7 @@ pub fn reduced<R: Num, E>(
             break;
         }
         let (minus, plus) = f.at(&p, &e, &slope);
-        let mp = minus.clone() * &plus;
-        st.s = st.s.clone() * &minus.square();
-        st.d = st.d.clone() * &plus.square();
-        st.m = st.m.clone() * &mp;
-        st.gram = st.gram.clone() * &mp.square();
+        st.step(&(p.a_k.clone() * &e), &minus, &plus);
         z = z * &minus.square();
         e = next_residual(&p, &f.one, &a_ntk, slope, e);
     }

@@ -173,6 +173,28 @@ fn edge_of_stability_is_reported_on_stderr_and_in_the_metadata() {
 }
 
 #[test]
+fn a_failing_run_reports_an_error_first_never_a_warning() {
+    // Issue 11: base.toml's GD diverges past the edge of stability (a·ntk ≈ 4.3); stderr
+    // said "warning: …" and then the error, exit 1. The warning is now part of the error.
+    let mut args = vec!["simulate", "--method", "gd", "--steps", "2000"];
+    args.extend(crate::support::EXAMPLE_FLAGS);
+    let o = exactflow(&args);
+    assert_eq!(o.status.code(), Some(1));
+    let err = crate::support::stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(
+        lines[0].starts_with("exactflow: error: simulate failed: diverged"),
+        "{err}"
+    );
+    assert!(
+        lines[0].contains("note: gradient descent is past the edge of stability from step 1"),
+        "{err}"
+    );
+    assert!(!err.contains("warning"), "{err}");
+}
+
+#[test]
 fn usage_errors_exit_2_naming_the_flag() {
     for (args, flag) in [
         (

@@ -596,3 +596,58 @@ fn mpfr_gd_hands_over_only_certified_digits() {
     assert!(full.len() >= 6, "{}", full.len());
     assert_agree(&full, &reference, bits, "gd at 40 digits");
 }
+
+#[test]
+fn reduced_gd_in_f64_keeps_its_digits_at_extreme_scales() {
+    // Issue 10 item 12 for gd-reduced: the degree-4 quantities of the three-scalar map
+    // (S·D, the Gram determinant, |ũ|²|w̃|²) under- or overflowed f64 where every printed
+    // value is an ordinary double. Init × 1e-100 printed slope −2.4776e-201 (truth
+    // −1.62e-201) and norm_u 3.3067e-101 (truth 3.7417e-101); a dominant normalized layer
+    // (|w̃|²/|ũ|² ~ 1e400) printed alignment −inf. The reference: full-width GD (the
+    // vectors, not the map) in MPFR.
+    let spec = |eta: &str, u0: &[&str], w0: &[&str]| {
+        ScenarioSpec {
+            name: None,
+            gamma: Some(q("0.9")),
+            eta_u: Some(q(eta)),
+            eta_w: Some(q(eta)),
+            exx: Some(q("1.1")),
+            exy: Some(q("-2.5")),
+            eyy: None,
+            init: InitSpec {
+                kind: Some(InitKind::Explicit),
+                u0: Some(u0.iter().map(|x| q(x)).collect()),
+                w0: Some(w0.iter().map(|x| q(x)).collect()),
+                ..InitSpec::default()
+            },
+        }
+        .validate()
+        .unwrap()
+    };
+    let cases = [
+        base("1e-100"),
+        base("1e-150"),
+        // |ũ| ~ 1e-2, |w̃| ~ 1e6: |s|² − |δ|² cancels 8 digits (slope printed as
+        // −1.6200000000003989e-3 at step 0, truth −1.62e-3).
+        spec("1e-6", &["1e-6", "-2e-6", "3e-6"], &["5e2", "1e2", "-7e2"]),
+        spec(
+            "1e-100",
+            &["1e-151", "-2e-151", "3e-151"],
+            &["5e49", "1e49", "-7e49"],
+        ),
+    ];
+    for s in &cases {
+        let (rows, r) = run(
+            s,
+            MethodKind::GdReduced,
+            Options {
+                steps: Some(6),
+                ..Options::default()
+            },
+        );
+        let failure = r.unwrap().failure;
+        assert!(failure.is_none(), "{failure:?}");
+        assert_eq!(rows.len(), 7);
+        assert_rows_match_mpfr(s, MethodKind::Gd, &rows, 1e-12);
+    }
+}
